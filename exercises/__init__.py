@@ -1,0 +1,1 @@
+"""Your logistic-regression exercises: fill in each module."""
