@@ -96,8 +96,12 @@ def sigmoid(z):
     z = np.asarray(z, dtype=float)
     # exp(-|z|) is at most 1, so it never overflows. For z >= 0 use
     # 1 / (1 + e^{-z}); for z < 0 the algebraically equal e^{z} / (1 + e^{z}).
-    e = np.exp(-np.abs(z))
-    result = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    # Beyond |z| of about 708 it underflows towards 0.0, which is the right
+    # limit, so that harmless underflow must not raise even under
+    # np.errstate(all="raise").
+    with np.errstate(under="ignore"):
+        e = np.exp(-np.abs(z))
+        result = 1.0 / (1.0 + np.exp(-z))
     return float(result) if result.ndim == 0 else result
 
 

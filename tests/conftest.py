@@ -20,3 +20,7 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("ci")
+
+TESTS = Path(__file__).resolve().parent
+if str(TESTS) not in sys.path:  # corpus_harness and other test helpers
+    sys.path.insert(0, str(TESTS))

@@ -1,0 +1,313 @@
+"""What a check is, the kinds of check, and how one is run with Hypothesis.
+
+A :class:`Check` states one property of one student function, with its points,
+its tolerance and its hint. Its ``prop`` receives the function under test (a
+handle that calls into the child process, see ``engine.py``) and one
+:class:`Example`, and raises :class:`Mismatch` when the property does not hold.
+The builders below (:func:`agrees`, :func:`raises`, :func:`holds`,
+:func:`unchanged`, :func:`returns_new`, :func:`no_warnings`,
+:func:`returns_form`) make the usual kinds.
+
+:func:`run_check` first tries the check's fixed examples, then searches the
+check's strategy with :func:`hypothesis.find`, seeded from the check's name, so
+that the same submission always meets the same inputs; a failure is shrunk to
+a small counterexample. A problem that must stop the whole function (timeout,
+dead process, forbidden call) is a :class:`Fatal`, a ``BaseException``, which
+Hypothesis lets through at once instead of shrinking.
+"""
+
+import inspect
+import zlib
+from dataclasses import dataclass, field
+from random import Random
+
+from hypothesis import HealthCheck, Phase, Verbosity, find, settings
+from hypothesis.errors import NoSuchExample
+
+from grader.values import EXACT, compare, describe_type, to_plain
+
+
+@dataclass(frozen=True)
+class Example:
+    """The arguments of one call."""
+
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+
+
+class Mismatch(Exception):
+    """A property did not hold on one example.
+
+    Parameters
+    ----------
+    example : Example
+        The call that showed it.
+    reason : str
+        What was wrong, for the student.
+    got, expected : object, optional
+        The values compared (expected may be absent for a pure property).
+    mistake : str, optional
+        The key of a known mistake this failure identifies.
+    """
+
+    def __init__(self, example, reason, *, got=None, expected=None, mistake=None, has_expected=True):
+        super().__init__(reason)
+        self.example = example
+        self.reason = reason
+        self.got = got
+        self.expected = expected
+        self.has_expected = has_expected and expected is not None
+        self.mistake = mistake
+
+
+class StudentRaised(Exception):
+    """The student's function raised an exception (an ordinary one) on an example."""
+
+    def __init__(self, example, error):
+        super().__init__(error.get("message", ""))
+        self.example = example
+        self.error = error
+
+    @property
+    def type_name(self):
+        return self.error.get("exc_type", "Exception")
+
+
+class Fatal(BaseException):
+    """Stops grading this function: timeout, dead process, forbidden call, ...
+
+    A ``BaseException`` so that Hypothesis passes it straight through.
+
+    Parameters
+    ----------
+    status : str
+        The function's status (``"timed out"``, ``"crashed"``, ...).
+    detail : str
+        What happened, for the student.
+    example : Example, optional
+        The call during which it happened.
+    """
+
+    def __init__(self, status, detail, example=None, traceback=None):
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+        self.example = example
+        self.traceback = traceback
+
+
+@dataclass(frozen=True)
+class Check:
+    """One property of one function, with its points and hint.
+
+    Attributes
+    ----------
+    name : str
+        Short name, unique within the function.
+    statement : str
+        The property, in one sentence a student can read.
+    points : float
+        Points for this check.
+    kind : str
+        ``"value"`` (the function computes the right thing) or ``"form"``
+        (types, shapes, no mutation, no warnings). Form points count only
+        when at least one value check of the function passes.
+    prop : callable
+        ``prop(function, example)``; raises :class:`Mismatch` on failure.
+    hint : str
+        What to look at when this check fails and no known mistake matches.
+    tolerance : Tolerance or None
+        How close values must be, when the check compares values.
+    strategy : SearchStrategy or None
+        Where Hypothesis draws examples from.
+    examples : tuple of Example
+        Fixed examples, always tried first.
+    max_examples : int
+        How many examples Hypothesis draws.
+    public : bool
+        Whether the check also runs in the student handout (it must not need
+        the reference).
+    """
+
+    name: str
+    statement: str
+    points: float
+    kind: str
+    prop: object
+    hint: str
+    tolerance: object = None
+    strategy: object = None
+    examples: tuple = ()
+    max_examples: int = 30
+    public: bool = False
+
+
+def _seed(*parts):
+    return zlib.crc32("/".join(parts).encode("utf-8"))
+
+
+def search_settings(max_examples):
+    """Hypothesis settings for grading: deterministic, database-free, no deadline."""
+    return settings(
+        max_examples=max_examples,
+        database=None,
+        deadline=None,
+        derandomize=False,  # the seed comes from the check's name instead
+        phases=(Phase.generate, Phase.shrink),
+        suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
+        print_blob=False,
+        report_multiple_bugs=False,
+    )
+
+
+def run_check(check, function, function_name):
+    """Run one check; return the failure (shrunk) or None.
+
+    Parameters
+    ----------
+    check : Check
+    function : callable
+        The function under test (see ``engine.FunctionUnderTest``).
+    function_name : str
+        Used with the check's name to seed the search.
+
+    Returns
+    -------
+    Mismatch or StudentRaised or None
+
+    Raises
+    ------
+    Fatal
+        When the function cannot go on being graded.
+    """
+    for example in check.examples:
+        try:
+            check.prop(function, example)
+        except (Mismatch, StudentRaised) as failure:
+            return failure
+    if check.strategy is None:
+        return None
+    last = []
+
+    def fails(example):
+        try:
+            check.prop(function, example)
+        except (Mismatch, StudentRaised) as failure:
+            last[:] = [failure]
+            return True
+        return False
+
+    try:
+        find(check.strategy, fails, settings=search_settings(check.max_examples),
+             random=Random(_seed(function_name, check.name)))
+    except NoSuchExample:
+        return None
+    return last[0]
+
+
+# --------------------------------------------------------------------------
+# Kinds of check
+# --------------------------------------------------------------------------
+
+
+def agrees(statement, *, points, strategy, oracle, tolerance=EXACT, hint, examples=(),
+           name="agrees with the reference", max_examples=30, public=False):
+    """The function's value equals ``oracle``'s on every example, within ``tolerance``."""
+
+    def prop(function, example):
+        got = function(*example.args, **example.kwargs).value
+        expected = oracle(*to_plain(example.args), **to_plain(example.kwargs))
+        reason = compare(got, expected, tolerance)
+        if reason:
+            raise Mismatch(example, reason, got=got, expected=expected)
+
+    return Check(name, statement, points, "value", prop, hint, tolerance, strategy, tuple(examples),
+                 max_examples, public)
+
+
+def holds(statement, *, points, strategy=None, prop, hint, name, examples=(), kind="value",
+          tolerance=None, max_examples=30, public=False):
+    """A property checked by ``prop(function, example)``, which raises Mismatch."""
+    return Check(name, statement, points, kind, prop, hint, tolerance, strategy, tuple(examples),
+                 max_examples, public)
+
+
+def raises(statement, *, points, strategy=None, examples=(), exception="ValueError", hint,
+           name=None, max_examples=10, public=True):
+    """The function raises ``exception`` (or a subclass) on every example."""
+
+    def prop(function, example):
+        try:
+            outcome = function(*example.args, **example.kwargs)
+        except StudentRaised as raised:
+            if exception not in raised.error.get("exc_bases", [raised.type_name]):
+                raise Mismatch(example, f"raised {raised.type_name}, expected {exception}",
+                               has_expected=False) from None
+            return
+        raise Mismatch(example, f"returned {describe_type(outcome.value)} instead of raising {exception}",
+                       got=outcome.value, has_expected=False)
+
+    return Check(name or f"raises {exception}", statement, points, "value", prop, hint, None, strategy,
+                 tuple(examples), max_examples, public)
+
+
+def unchanged(*, points, strategy, hint, examples=(), max_examples=15, public=True):
+    """No argument is modified by the call."""
+
+    def prop(function, example):
+        outcome = function(*example.args, **example.kwargs)
+        if outcome.mutated:
+            names = ", ".join(function.argument_names(example, outcome.mutated))
+            raise Mismatch(example, f"the call changed its argument {names}", got=outcome.value,
+                           has_expected=False, mistake="mutates_input")
+
+    return Check("leaves its inputs unchanged", "The function never modifies the arrays it is given.",
+                 points, "form", prop, hint, None, strategy, tuple(examples), max_examples, public)
+
+
+def returns_new(*, points, strategy, hint, examples=(), max_examples=10, public=True):
+    """The result is a new array, never one of the arguments (or a view of one)."""
+
+    def prop(function, example):
+        outcome = function(*example.args, **example.kwargs)
+        if outcome.aliased:
+            names = ", ".join(function.argument_names(example, outcome.aliased))
+            raise Mismatch(example, f"the result is the argument {names} itself (or shares its memory)",
+                           got=outcome.value, has_expected=False, mistake="returns_input")
+
+    return Check("returns a new array", "The result is a new array, not one of the inputs.", points, "form",
+                 prop, hint, None, strategy, tuple(examples), max_examples, public)
+
+
+def no_warnings(statement, *, points, strategy, hint, examples=(), max_examples=20, public=True):
+    """The call emits no warning (overflow, divide by zero, invalid value, ...)."""
+
+    def prop(function, example):
+        outcome = function(*example.args, **example.kwargs)
+        if outcome.warnings:
+            category, message = outcome.warnings[0]
+            raise Mismatch(example, f"the call warned: {category}: {message}", got=outcome.value,
+                           has_expected=False, mistake="warning")
+
+    return Check("no warnings", statement, points, "form", prop, hint, None, strategy, tuple(examples),
+                 max_examples, public)
+
+
+def returns_form(statement, *, points, strategy, expect, hint, examples=(), name="returns the right type",
+                 max_examples=15, public=True):
+    """``expect(example, value)`` returns None, or what is wrong with the result's type or shape."""
+
+    def prop(function, example):
+        outcome = function(*example.args, **example.kwargs)
+        problem = expect(example, outcome.value)
+        if problem:
+            raise Mismatch(example, problem, got=outcome.value, has_expected=False)
+
+    return Check(name, statement, points, "form", prop, hint, None, strategy, tuple(examples), max_examples,
+                 public)
+
+
+def parameter_names(function):
+    """The parameter names of a (reference) function, in order."""
+    return list(inspect.signature(function).parameters)

@@ -1,0 +1,496 @@
+"""The untrusted side: a child process that loads a submission and answers calls.
+
+The grader starts this file as a separate Python process (see
+``grader/sandbox.py``) from a private runtime folder holding only this file and
+a copy of ``protocol.py``. It holds nothing secret: no reference, no check, no
+expected value ever reaches it. It speaks the protocol of ``protocol.py`` on
+two inherited pipe file descriptors; its own stdout and stderr go nowhere.
+
+Requests (grader to child) and replies (child to grader):
+
+``setup``  ``{root, paths, display}``: add the submission's folders to
+    ``sys.path``; reply ``ready``.
+``load``   ``{module, file | cells, expect}``: import one student module (or
+    build it from notebook cells); reply ``loaded`` with its status and, for
+    each expected name, ``callable``, ``not callable`` or ``missing``.
+``call``   ``{id, module, function, args, kwargs, stand_ins, detect}``: call one
+    student function; reply ``result``. While the call runs, a *stand-in*
+    (a function the student's code calls in place of one of its own
+    dependencies, say ``sigmoid`` while ``predict_proba`` is graded) may send
+    ``oracle`` requests and wait for ``oracle_result`` replies: the value
+    comes from the grader, the reference never comes here.
+``exit``   end.
+
+Everything this process sends is just the student's claim: the grader parses
+it strictly and judges it on its own side.
+"""
+
+import ast
+import builtins
+import contextlib
+import io
+import json
+import linecache
+import os
+import random
+import sys
+import threading
+import traceback
+import types
+import warnings
+
+sys.path.extend(json.loads(os.environ.pop("LRG_SITE_PATHS", "[]")))
+
+import numpy as np  # noqa: E402  (needs the site paths above)
+
+try:
+    import _lrg_protocol as protocol  # the copy beside this file in the runtime folder
+except ImportError:  # imported from the grader's own package (tests)
+    from grader import protocol
+
+MAX_CAPTURE = 4000  # characters of printed output kept per call
+MAX_TRACEBACK = 4000
+MAX_MESSAGE = 1000
+# Exceptions a stand-in may re-raise from the grader's answer; anything else
+# arrives as a RuntimeError.
+SAFE_EXCEPTIONS = {
+    name: getattr(builtins, name)
+    for name in ("ValueError", "TypeError", "IndexError", "KeyError", "ZeroDivisionError", "ArithmeticError")
+}
+_CLEAN_PATH = list(sys.path)
+
+
+class _CappedWriter(io.TextIOBase):
+    """A stand-in for sys.stdout/sys.stderr that keeps the first characters only."""
+
+    def __init__(self):
+        self.parts = []
+        self.kept = 0
+        self.dropped = 0
+
+    def writable(self):
+        return True
+
+    def write(self, text):
+        text = str(text)
+        room = MAX_CAPTURE - self.kept
+        if room > 0:
+            self.parts.append(text[:room])
+            self.kept += min(room, len(text))
+        self.dropped += max(0, len(text) - max(room, 0))
+        return len(text)
+
+    def text(self):
+        out = "".join(self.parts)
+        if self.dropped:
+            out += f"\n... ({self.dropped} more characters not shown)"
+        return out
+
+
+def _short(text, limit=MAX_MESSAGE):
+    text = str(text)
+    return text if len(text) <= limit else text[:limit] + " ..."
+
+
+class Server:
+    """Serve the grader's requests on a pair of binary streams."""
+
+    def __init__(self, incoming, outgoing):
+        self.incoming = incoming
+        self.outgoing = outgoing
+        self.root = None
+        self.display = {}
+        self.modules = {}
+        self.lock = threading.Lock()
+        self.oracle_counter = 0
+        self.sklearn_calls = []
+
+    # -- transport -----------------------------------------------------------
+
+    def send(self, message):
+        try:
+            frame = protocol.pack(message)
+        except protocol.ProtocolError as error:
+            frame = protocol.pack({"op": message["op"], "id": message.get("id"), "outcome": "unsendable",
+                                   "reason": str(error)})
+        self.outgoing.write(frame)
+        self.outgoing.flush()
+
+    def receive(self):
+        return protocol.read_message(self.incoming, make_pandas=_make_pandas)
+
+    def serve(self):
+        while True:
+            message = self.receive()
+            if message is None or message["op"] == "exit":
+                return
+            handler = getattr(self, "op_" + message["op"], None)
+            if handler is None:
+                self.send({"op": "error", "reason": f"unknown op {message['op']!r}"})
+                continue
+            handler(message)
+
+    # -- requests ------------------------------------------------------------
+
+    def op_setup(self, message):
+        self.root = message["root"]
+        self.display = dict(message.get("display") or {})
+        for path in reversed(message["paths"]):
+            sys.path.insert(0, path)
+        os.chdir(self.root)
+        self.send({"op": "ready"})
+
+    def op_load(self, message):
+        name = message["module"]
+        expect = message["expect"]
+        notes = []
+        status, error = "ok", None
+        try:
+            with self._quiet():
+                if message.get("cells") is not None:
+                    module, notes = _module_from_cells(name, message["cells"])
+                else:
+                    module = _import_file(name, os.path.join(self.root, message["file"]))
+            self.modules[name] = module
+        except BaseException as exc:  # noqa: BLE001 - any failure at import costs this module only
+            status, error = "error", self._describe(exc)
+            module = None
+        functions = {}
+        for function in expect:
+            if module is None or not hasattr(module, function):
+                functions[function] = "missing"
+            else:
+                functions[function] = "callable" if callable(getattr(module, function, None)) else "not callable"
+        self.send({"op": "loaded", "status": status, "error": error, "functions": functions, "notes": notes})
+
+    def op_call(self, message):
+        module = self.modules.get(message["module"])
+        function = getattr(module, message["function"], None) if module is not None else None
+        args = list(message["args"])
+        kwargs = dict(message["kwargs"])
+        before = [_snapshot(a) for a in args] + [_snapshot(v) for v in kwargs.values()]
+        writer = _CappedWriter()
+        restore = self._install_stand_ins(message.get("stand_ins") or [])
+        random.seed(0)
+        np.random.seed(0)
+        self.sklearn_calls = []
+        profiling = bool(message.get("detect")) and self._start_sklearn_watch()
+        reply = {"op": "result", "id": message["id"]}
+        try:
+            with warnings.catch_warnings(record=True) as caught, \
+                    contextlib.redirect_stdout(writer), contextlib.redirect_stderr(writer):
+                warnings.simplefilter("always")
+                try:
+                    if function is None:
+                        raise NameError(f"{message['function']} is not defined")
+                    value = function(*args, **kwargs)
+                    reply["outcome"] = "returned"
+                except BaseException as exc:  # noqa: BLE001 - reported, judged by the grader
+                    reply.update(outcome="raised", **self._describe(exc))
+                    value = None
+        finally:
+            if profiling:
+                self._stop_sklearn_watch(message)
+            restore()
+        after = [_snapshot(a) for a in args] + [_snapshot(v) for v in kwargs.values()]
+        reply["mutated"] = [i for i, (b, a) in enumerate(zip(before, after)) if b != a]
+        if reply["outcome"] == "returned":
+            reply["value"] = value
+            reply["aliased"] = [i for i, a in enumerate(list(args) + list(kwargs.values())) if _aliases(value, a)]
+        reply["warnings"] = _warning_list(caught)
+        reply["stdout"] = writer.text()
+        reply["sklearn"] = self.sklearn_calls[:3]
+        self.send(reply)
+
+    # -- stand-ins for the student's own dependencies -------------------------
+
+    def _install_stand_ins(self, stand_ins):
+        """Rebind each dependency, wherever the student's modules hold it; return an undo."""
+        undo = []
+        student_modules = self._student_modules()
+        for target, home, name in stand_ins:
+            home_module = self.modules.get(home)
+            original = getattr(home_module, name, None) if home_module is not None else None
+            replacement = self._make_stand_in(target, name)
+            for module in student_modules:
+                namespace = module.__dict__
+                for key, value in list(namespace.items()):
+                    if (original is not None and value is original) or (module is home_module and key == name):
+                        undo.append((namespace, key, value))
+                        namespace[key] = replacement
+            if home_module is not None and name not in home_module.__dict__:
+                undo.append((home_module.__dict__, name, _MISSING))
+                home_module.__dict__[name] = replacement
+
+        def restore():
+            for namespace, key, value in reversed(undo):
+                if value is _MISSING:
+                    namespace.pop(key, None)
+                else:
+                    namespace[key] = value
+        return restore
+
+    def _student_modules(self):
+        modules = list(self.modules.values())
+        for module in list(sys.modules.values()):
+            path = getattr(module, "__file__", None)
+            if path and self.root and os.path.abspath(path).startswith(self.root + os.sep) and module not in modules:
+                modules.append(module)
+        return [m for m in modules if m is not None]
+
+    def _make_stand_in(self, target, name):
+        server = self
+
+        def stand_in(*args, **kwargs):
+            return server.oracle(target, args, kwargs)
+
+        stand_in.__name__ = stand_in.__qualname__ = name
+        stand_in.__doc__ = f"The grader's stand-in for {name} (one mistake is charged once)."
+        return stand_in
+
+    def oracle(self, target, args, kwargs):
+        with self.lock:
+            self.oracle_counter += 1
+            request_id = self.oracle_counter
+            self.send({"op": "oracle", "id": request_id, "target": target, "args": list(args), "kwargs": dict(kwargs)})
+            reply = self.receive()
+        if reply is None or reply.get("op") != "oracle_result" or reply.get("id") != request_id:
+            raise RuntimeError("the grader did not answer the stand-in call")
+        if reply.get("outcome") == "returned":
+            return reply["value"]
+        exc_type = SAFE_EXCEPTIONS.get(reply.get("exc_type")) or RuntimeError
+        raise exc_type(reply.get("message", ""))
+
+    # -- detecting scikit-learn in from-scratch functions ---------------------
+
+    def _start_sklearn_watch(self):
+        self._sklearn_loaded_before = "sklearn" in sys.modules
+
+        def profile(frame, event, arg):
+            if event != "call" or len(self.sklearn_calls) >= 3:
+                return
+            if _in_sklearn(frame.f_code.co_filename):
+                caller = frame.f_back
+                if caller is None or not _in_sklearn(caller.f_code.co_filename):
+                    module = frame.f_globals.get("__name__", "sklearn")
+                    self.sklearn_calls.append(f"{module}.{frame.f_code.co_name}")
+
+        self._profile = profile
+        sys.setprofile(profile)
+        threading.setprofile(profile)
+        return True
+
+    def _stop_sklearn_watch(self, message):
+        tampered = sys.getprofile() is not self._profile
+        sys.setprofile(None)
+        threading.setprofile(None)
+        if tampered:
+            self.sklearn_calls.append("(the call switched off the grader's watch)")
+        if not self._sklearn_loaded_before and "sklearn" in sys.modules:
+            self.sklearn_calls.append("import sklearn")
+
+    # -- helpers -------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _quiet(self):
+        writer = _CappedWriter()
+        with contextlib.redirect_stdout(writer), contextlib.redirect_stderr(writer), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+
+    def _describe(self, exc):
+        """An exception as plain data, with the traceback trimmed to the student's code."""
+        exc_type = type(exc)
+        try:
+            message = _short(exc)
+        except BaseException:  # noqa: BLE001 - a __str__ that raises
+            message = "(the exception's message could not be shown)"
+        lines = []
+        for frame in traceback.extract_tb(exc.__traceback__):
+            shown = self._shown_path(frame.filename)
+            if shown is None:
+                continue
+            lines.append(f'  File "{shown}", line {frame.lineno}, in {frame.name}\n')
+            if frame.line:
+                lines.append(f"    {frame.line.strip()}\n")
+        if isinstance(exc, SyntaxError) and exc.filename:
+            shown = self._shown_path(exc.filename) or os.path.basename(str(exc.filename))
+            message = f"{exc.msg} ({shown}, line {exc.lineno})"
+            if exc.text:
+                message += f"\n    {exc.text.strip()}"
+        type_name = getattr(exc_type, "__name__", "Exception")
+        text = "".join(lines[-16:]) + f"{type_name}: {message}"
+        return {
+            "exc_type": str(type_name)[:100],
+            "message": message,
+            "traceback": _short(text, MAX_TRACEBACK),
+            "is_exception": isinstance(exc, Exception),
+            "exc_bases": [str(getattr(c, "__name__", "?"))[:100] for c in exc_type.__mro__][:20],
+        }
+
+    def _shown_path(self, filename):
+        if filename.startswith("<cell "):
+            return filename
+        if self.root and os.path.abspath(filename).startswith(self.root + os.sep):
+            relative = os.path.relpath(filename, self.root)
+            return self.display.get(relative, relative)
+        return None
+
+
+_MISSING = object()
+
+
+def _in_sklearn(filename):
+    return f"{os.sep}sklearn{os.sep}" in filename
+
+
+def _snapshot(value):
+    """Bytes that change when ``value``'s contents change (for the no-mutation check)."""
+    blobs = []
+    try:
+        tree = protocol.encode(value, blobs)
+    except Exception:  # noqa: BLE001 - an unencodable argument: compare nothing
+        return None
+    return json.dumps(tree, sort_keys=True).encode() + b"".join(blobs)
+
+
+def _aliases(result, argument):
+    """True when the result shares memory with an argument (returned the input itself)."""
+    if result is argument and not isinstance(result, (int, float, bool, str, type(None))):
+        return True
+    if isinstance(result, np.ndarray) and isinstance(argument, np.ndarray):
+        try:
+            return bool(np.shares_memory(result, argument, max_work=10_000))
+        except Exception:  # noqa: BLE001 - too hard to decide: say no
+            return bool(np.may_share_memory(result, argument))
+    return False
+
+
+def _warning_list(caught):
+    seen = []
+    for item in caught:
+        entry = [getattr(item.category, "__name__", "Warning"), _short(item.message, 300)]
+        if entry not in seen:
+            seen.append(entry)
+        if len(seen) >= 10:
+            break
+    return seen
+
+
+def _import_pandas():
+    """Import pandas with the clean path, so no student file can stand in for it."""
+    saved = list(sys.path)
+    sys.path[:] = _CLEAN_PATH
+    try:
+        import pandas
+    finally:
+        sys.path[:] = saved
+    return pandas
+
+
+def _make_pandas(data):
+    pd = _import_pandas()
+    if data.kind == "Series":
+        return pd.Series(data.values, index=data.index)
+    return pd.DataFrame(data.values, index=data.index, columns=list(data.columns))
+
+
+def _import_file(name, path):
+    """Import a student module by its dotted name (its folder is on sys.path)."""
+    import importlib
+
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"{os.path.basename(path)} is missing")
+    return importlib.import_module(name)
+
+
+# -- notebooks ----------------------------------------------------------------
+
+KEPT_STATEMENTS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+
+
+def _is_constant_expression(node):
+    """True for a value that is safe and cheap to compute: numbers, strings, tuples of those."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, ast.UnaryOp) and isinstance(node.operand, ast.Constant):
+        return True
+    if isinstance(node, ast.BinOp):
+        return _is_constant_expression(node.left) and _is_constant_expression(node.right)
+    if isinstance(node, (ast.Tuple, ast.List, ast.Set)):
+        return all(_is_constant_expression(e) for e in node.elts)
+    return False
+
+
+def _strip_ipython(source):
+    """Comment out IPython-only lines (magics, shell escapes, help); None for a cell magic."""
+    lines = source.splitlines()
+    if lines and lines[0].lstrip().startswith("%%"):
+        return None
+    out = []
+    for line in lines:
+        stripped = line.lstrip()
+        if stripped.startswith(("%", "!")) or (stripped.endswith("?") and not stripped.startswith("#")):
+            out.append(line[: len(line) - len(stripped)] + "pass  # " + stripped)
+        else:
+            out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _module_from_cells(name, cells):
+    """Build a module from a notebook: only definitions, imports and constants run.
+
+    Cells that load data, train, plot or print are left out, so they cannot
+    stop the functions from being graded. Each kept statement runs on its own;
+    one that fails (an import of a package that is not installed, say) is
+    noted and skipped.
+    """
+    module = types.ModuleType(name)
+    module.__file__ = None
+    sys.modules[name] = module
+    notes = []
+    for number, source in enumerate(cells, start=1):
+        filename = f"<cell {number}>"
+        cleaned = _strip_ipython(source)
+        if cleaned is None:
+            continue
+        linecache.cache[filename] = (len(cleaned), None, cleaned.splitlines(True), filename)
+        try:
+            tree = ast.parse(cleaned, filename)
+        except SyntaxError as error:
+            notes.append(f"cell {number} has a syntax error (line {error.lineno}: {error.msg}); it was skipped")
+            continue
+        for statement in tree.body:
+            keep = isinstance(statement, KEPT_STATEMENTS) or (
+                isinstance(statement, (ast.Assign, ast.AnnAssign))
+                and statement.value is not None
+                and _is_constant_expression(statement.value)
+            )
+            if not keep:
+                continue
+            code = compile(ast.Module(body=[statement], type_ignores=[]), filename, "exec")
+            try:
+                exec(code, module.__dict__)  # noqa: S102 - this is the untrusted process
+            except Exception as error:  # noqa: BLE001
+                notes.append(f"cell {number}, line {statement.lineno}: {type(error).__name__}: {_short(error, 200)}")
+    return module, notes[:20]
+
+
+def main(argv):
+    """Entry point: ``child.py READ_FD WRITE_FD``."""
+    read_fd, write_fd = int(argv[1]), int(argv[2])
+    incoming = os.fdopen(read_fd, "rb")
+    outgoing = os.fdopen(write_fd, "wb")
+    # The student's prints are captured per call; anything written straight to
+    # the file descriptors goes nowhere.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.environ["MPLBACKEND"] = "Agg"
+    Server(incoming, outgoing).serve()
+    outgoing.flush()
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main(sys.argv)

@@ -1,0 +1,3 @@
+"""Declaration of the ``evaluation`` exercises (being written)."""
+
+EXERCISES = ()

@@ -1,0 +1,3 @@
+"""Declaration of the ``linear_gd`` exercises (being written)."""
+
+EXERCISES = ()

@@ -1,0 +1,3 @@
+"""Declaration of the ``logistic`` exercises (being written)."""
+
+EXERCISES = ()

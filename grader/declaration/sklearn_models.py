@@ -1,0 +1,3 @@
+"""Declaration of the ``sklearn_models`` exercises (being written)."""
+
+EXERCISES = ()

@@ -1,0 +1,447 @@
+"""Grade one submission: load it in a child process, run every check, collect results.
+
+How one mistake is charged once
+-------------------------------
+Each function is graded on its own. While, say, ``predict_proba`` is graded,
+every name in the student's modules that refers to the student's own
+``sigmoid`` is rebound, inside the child, to a *stand-in*: a small function
+that sends its arguments to this (trusted) process and returns what the
+reference computes for them. The reference itself never enters the child:
+only the values it computes for the arguments the student's code passes.
+So a wrong ``sigmoid`` costs ``sigmoid``'s points and nothing else, while
+``predict_proba`` is judged on what it does with a correct ``sigmoid``. Only
+the declared dependencies of the function under test get stand-ins (never the
+function itself, never anything above it), so a stand-in cannot hand a
+function its own answer. Every function is judged by the same checks whether
+or not it calls its dependencies.
+
+The child is started once per submission and restarted (with the modules
+that loaded cleanly) after anything that killed it; every call has a time
+limit, and so does each function as a whole.
+"""
+
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader import references, sandbox
+from grader.checks import Example, Fatal, Mismatch, StudentRaised, parameter_names, run_check
+from grader.declaration import EXERCISES
+from grader.results import CheckResult, Failure, FunctionResult, Grade, overall_status
+from grader.submission import SubmissionError, read_submission, stage
+from grader.values import compare, show, show_call, to_plain
+
+MAX_OUTPUT = 2000
+MAX_ORACLE_CALLS = 20_000
+MAX_ORACLE_ELEMENTS = 2_000_000
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Time limits, in seconds. Generous: machine load must never change a grade."""
+
+    call: float = 10.0
+    load: float = 60.0
+    function: float = 120.0
+
+
+@dataclass
+class Outcome:
+    """What one call of a student function returned."""
+
+    value: object
+    mutated: list = field(default_factory=list)
+    aliased: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+
+
+@dataclass
+class UnitStatus:
+    """How one load unit fared when the child imported it."""
+
+    status: str
+    error: dict = None
+    functions: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+
+
+class Session:
+    """The child process of one submission: started, loaded, restarted when killed."""
+
+    def __init__(self, submission, workdir, runtime, launcher=None, limits=Limits()):
+        self.submission = submission
+        self.workdir = Path(workdir)
+        self.runtime = runtime
+        self.launcher = launcher
+        self.limits = limits
+        self.child = None
+        self.units = {}
+
+    def _start(self):
+        self.child = sandbox.ChildProcess(self.runtime, self.workdir, self.launcher)
+        paths = [str(self.workdir), str(self.workdir / "exercises")]
+        display = self.submission.display
+        reply = self.child.request({"op": "setup", "root": str(self.workdir), "paths": paths, "display": display},
+                                   self.limits.load)
+        if reply.get("op") != "ready":
+            raise sandbox.ChildProtocolError("the child did not start properly")
+
+    def _load(self, unit):
+        expect = [e.name for e in EXERCISES if e.module in unit.provides]
+        message = {"op": "load", "module": unit.module_name, "file": unit.file, "expect": expect,
+                   "cells": list(unit.cells) if unit.cells is not None else None}
+        reply = self.child.request(message, self.limits.load)
+        if reply.get("op") != "loaded" or reply.get("status") not in ("ok", "error"):
+            raise sandbox.ChildProtocolError("unexpected answer to a load request")
+        functions = reply.get("functions") if isinstance(reply.get("functions"), dict) else {}
+        error = reply.get("error") if isinstance(reply.get("error"), dict) else None
+        notes = [str(n)[:300] for n in reply.get("notes") or [] if isinstance(n, str)][:20]
+        return UnitStatus(reply["status"], error, {k: functions.get(k, "missing") for k in expect}, notes)
+
+    def load(self):
+        """Start the child and import every unit once; return {module_name: UnitStatus}."""
+        for unit in self.submission.units:
+            if unit.file is not None and unit.file not in self.submission.files:
+                self.units[unit.module_name] = UnitStatus("missing")
+                continue
+            if self.child is None or self.child.dead:
+                self._start()
+            try:
+                self.units[unit.module_name] = self._load(unit)
+            except sandbox.ChildError as error:
+                self.units[unit.module_name] = UnitStatus("error", {
+                    "exc_type": "TimeoutError" if error.kind == "timeout" else "ProcessError",
+                    "message": _import_failure(error, self.limits.load), "traceback": ""})
+        return self.units
+
+    def ensure_running(self):
+        """Restart the child after a kill, reloading the units that loaded cleanly."""
+        if self.child is not None and not self.child.dead:
+            return
+        self._start()
+        for unit in self.submission.units:
+            if self.units.get(unit.module_name, UnitStatus("error")).status == "ok":
+                self._load(unit)
+
+    def call(self, message, timeout, on_oracle):
+        """Send one call; return the reply or raise a ``sandbox.ChildError``."""
+        self.ensure_running()
+        return self.child.request(message, timeout, on_oracle)
+
+    def close(self):
+        if self.child is not None:
+            self.child.close()
+
+
+def _import_failure(error, timeout):
+    if error.kind == "timeout":
+        return f"importing it did not finish within {timeout:g} s (an endless loop or heavy work at module level?)"
+    return f"importing it stopped the process: {error.detail}"
+
+
+class FunctionUnderTest:
+    """A student function, callable from the trusted side; each call runs in the child."""
+
+    def __init__(self, session, exercise, unit_name, stand_ins, limits):
+        self.session = session
+        self.exercise = exercise
+        self.unit_name = unit_name
+        self.stand_ins = stand_ins
+        self.allowed_oracles = {target for target, _, _ in stand_ins}
+        self.limits = limits
+        self.calls = 0
+        self.oracle_calls = 0
+        self.started = time.monotonic()
+        self.output = ""
+        self.parameters = parameter_names(references.function(exercise.target))
+
+    def __call__(self, *args, **kwargs):
+        example = Example(tuple(args), dict(kwargs))
+        if time.monotonic() - self.started > self.limits.function:
+            raise Fatal("timed out", f"grading this function took more than {self.limits.function:g} s in all; "
+                        "it is far too slow", example)
+        self.calls += 1
+        message = {"op": "call", "id": self.calls, "module": self.unit_name, "function": self.exercise.name,
+                   "args": list(args), "kwargs": dict(kwargs),
+                   "stand_ins": [list(s) for s in self.stand_ins], "detect": self.exercise.from_scratch}
+        try:
+            reply = self.session.call(message, self.limits.call, self._answer_oracle)
+        except sandbox.ChildTimeout:
+            raise Fatal("timed out", f"the call did not return within {self.limits.call:g} s "
+                        "(an endless loop?)", example) from None
+        except sandbox.ChildError as error:
+            raise Fatal("crashed", f"the call stopped the grading process: {error.detail}", example) from None
+        if reply.get("op") != "result" or reply.get("id") != self.calls:
+            self.session.child.kill()
+            raise Fatal("crashed", "the call sent the grader something other than its result", example)
+        self._keep_output(reply.get("stdout"))
+        used = [str(u)[:200] for u in reply.get("sklearn") or [] if isinstance(u, str)]
+        if used and self.exercise.from_scratch:
+            raise Fatal("uses scikit-learn", f"{self.exercise.name} calls scikit-learn ({', '.join(used)}). "
+                        "This exercise is from scratch: write it with NumPy. scikit-learn belongs in "
+                        "sklearn_models.py only.", example)
+        outcome = reply.get("outcome")
+        if outcome == "raised":
+            self._raise_for(reply, example)
+        if outcome == "unsendable":
+            raise Mismatch(example, f"returned a value the grader cannot check ({str(reply.get('reason'))[:200]})",
+                           has_expected=False)
+        if outcome != "returned":
+            raise Fatal("crashed", "the call sent the grader an answer it cannot read", example)
+        return Outcome(reply.get("value"), _positions(reply.get("mutated")), _positions(reply.get("aliased")),
+                       _warnings(reply.get("warnings")))
+
+    def _raise_for(self, reply, example):
+        error = {
+            "exc_type": str(reply.get("exc_type", "Exception"))[:100],
+            "message": str(reply.get("message", ""))[:1000],
+            "traceback": str(reply.get("traceback", ""))[:4000],
+            "exc_bases": [str(b)[:100] for b in reply.get("exc_bases") or [] if isinstance(b, str)][:20],
+        }
+        if reply.get("is_exception") is not True:
+            raise Fatal("crashed", f"the call raised {error['exc_type']}, which stops a program rather than "
+                        "reporting an error; never exit or interrupt from a function", example, error["traceback"])
+        if error["exc_type"] == "NotImplementedError" and self.calls == 1:
+            raise Fatal("not implemented", f"{self.exercise.name} still raises NotImplementedError", example)
+        raise StudentRaised(example, error)
+
+    def _keep_output(self, text):
+        if isinstance(text, str) and text and len(self.output) < MAX_OUTPUT:
+            self.output = (self.output + text)[:MAX_OUTPUT]
+
+    def _answer_oracle(self, request):
+        """Compute a stand-in's value with the reference, for plain-data arguments only."""
+        reply = {"op": "oracle_result", "id": request.get("id")}
+        target = request.get("target")
+        self.oracle_calls += 1
+        if target not in self.allowed_oracles or self.oracle_calls > MAX_ORACLE_CALLS:
+            return {**reply, "outcome": "raised", "exc_type": "RuntimeError",
+                    "message": "no stand-in is available for this call"}
+        args, kwargs = request.get("args"), request.get("kwargs")
+        if not isinstance(args, list) or not isinstance(kwargs, dict) or _elements(args, kwargs) > MAX_ORACLE_ELEMENTS:
+            return {**reply, "outcome": "raised", "exc_type": "ValueError", "message": "arguments too large"}
+        try:
+            value = references.function(target)(*to_plain(args), **to_plain(kwargs))
+        except Exception as error:  # noqa: BLE001 - relayed to the student's code as its own error
+            return {**reply, "outcome": "raised", "exc_type": type(error).__name__, "message": str(error)[:500]}
+        return {**reply, "outcome": "returned", "value": value}
+
+    def argument_names(self, example, positions):
+        """Names of the arguments at these positions (positional first, then keywords)."""
+        names = self.parameters[: len(example.args)] + list(example.kwargs)
+        return [names[p] if p < len(names) else f"#{p}" for p in positions]
+
+
+def _positions(value):
+    if not isinstance(value, list):
+        return []
+    return [p for p in value if isinstance(p, int) and not isinstance(p, bool) and 0 <= p < 100][:20]
+
+
+def _warnings(value):
+    if not isinstance(value, list):
+        return []
+    return [(str(w[0])[:100], str(w[1])[:300]) for w in value
+            if isinstance(w, list) and len(w) == 2][:10]
+
+
+def _elements(*values):
+    import numpy as np
+
+    total = 0
+    stack = list(values)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, np.ndarray):
+            total += item.size
+        elif isinstance(item, (list, tuple)):
+            total += len(item)
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+        elif hasattr(item, "values") and hasattr(item, "index"):
+            total += np.asarray(item.values).size
+    return total
+
+
+# --------------------------------------------------------------------------
+# Grading
+# --------------------------------------------------------------------------
+
+
+def _hint_for(exercise, check, failure):
+    """The hint of the known mistake this failure shows, else the check's own hint."""
+    if isinstance(failure, Mismatch) and failure.mistake:
+        known = exercise.mistake(failure.mistake)
+        return (known.hint if known else check.hint), failure.mistake
+    if isinstance(failure, Mismatch) and failure.got is not None and check.kind == "value":
+        for mistake in exercise.mistakes:
+            if mistake.model is None:
+                continue
+            try:
+                wrong = mistake.model(*to_plain(failure.example.args), **to_plain(failure.example.kwargs))
+            except Exception:  # noqa: BLE001 - the mistake does not apply to this input
+                continue
+            if compare(failure.got, wrong, check.tolerance or _loose()) is None:
+                return mistake.hint, mistake.key
+    if isinstance(failure, StudentRaised):
+        import re
+
+        text = failure.error.get("traceback", "") + "\n" + failure.error.get("message", "")
+        for mistake in exercise.mistakes:
+            if mistake.error and re.search(mistake.error, text):
+                return mistake.hint, mistake.key
+    return check.hint, None
+
+
+def _loose():
+    from grader.values import Tolerance
+
+    return Tolerance(rtol=1e-9, atol=1e-12)
+
+
+def _failure_record(exercise, check, failure):
+    hint, mistake = _hint_for(exercise, check, failure)
+    example = failure.example
+    call = show_call(exercise.name, example.args, example.kwargs)
+    if isinstance(failure, StudentRaised):
+        return Failure(check.name, check.statement, call, f"raised {failure.type_name}: {failure.error['message']}",
+                       hint, traceback=failure.error.get("traceback"), mistake=mistake)
+    return Failure(
+        check.name, check.statement, call, failure.reason, hint,
+        got=show(failure.got) if failure.got is not None else None,
+        expected=show(failure.expected) if failure.has_expected else None,
+        tolerance=str(check.tolerance) if (check.tolerance is not None and failure.has_expected) else None,
+        mistake=mistake,
+    )
+
+
+def _stand_ins(exercise, submission):
+    """(target, module the child imported it as, function name) for each dependency."""
+    result = []
+    for target in exercise.depends_on:
+        module, name = target.split(".")
+        unit = next(u for u in submission.units if module in u.provides)
+        result.append((target, unit.module_name, name))
+    return result
+
+
+def grade_function(session, exercise, unit_name, limits):
+    """Run every check of one exercise; return its FunctionResult."""
+    function = FunctionUnderTest(session, exercise, unit_name, _stand_ins(exercise, session.submission), limits)
+    result = FunctionResult(exercise.module, exercise.name, "passed", 0.0, exercise.points)
+    crashed = False
+    for check in exercise.checks:
+        try:
+            failure = run_check(check, function, exercise.target)
+        except Fatal as fatal:
+            result.status = fatal.status
+            result.detail = fatal.detail
+            if fatal.example is not None and fatal.status != "not implemented":
+                result.detail += f"\nThe call: {show_call(exercise.name, fatal.example.args, fatal.example.kwargs)}"
+            result.traceback = fatal.traceback
+            result.checks = [CheckResult(c.name, c.statement, c.kind, 0.0, c.points, False) for c in exercise.checks]
+            result.failures = []
+            result.points = 0.0
+            result.output = function.output
+            return result
+        passed = failure is None
+        result.checks.append(CheckResult(check.name, check.statement, check.kind, 0.0, check.points, passed))
+        if not passed:
+            crashed = crashed or isinstance(failure, StudentRaised)
+            result.failures.append(_failure_record(exercise, check, failure))
+    value_passed = any(c.passed and c.kind == "value" for c in result.checks)
+    for check_result in result.checks:
+        if check_result.passed and (value_passed or check_result.kind == "value"):
+            check_result.points = check_result.max_points
+    result.points = round(sum(c.points for c in result.checks), 4)
+    if result.failures:
+        result.status = "crashed" if crashed and not value_passed else "wrong"
+    result.output = function.output
+    return result
+
+
+def _unavailable(exercise, status, detail, traceback=None):
+    return FunctionResult(exercise.module, exercise.name, status, 0.0, exercise.points, detail=detail,
+                          traceback=traceback)
+
+
+def grade_submission(submission, student, *, launcher=None, limits=Limits(), workdir=None, only=None):
+    """Grade a submission that has been read from disk.
+
+    Parameters
+    ----------
+    submission : Submission
+    student : str
+        The student id, for the record.
+    launcher : sandbox.Launcher, optional
+        Confinement for the child.
+    limits : Limits
+    workdir : path, optional
+        A scratch folder (a temporary one by default).
+    only : collection of str, optional
+        Grade only these functions (for the project's own tests); the grade
+        then lists only them.
+
+    Returns
+    -------
+    Grade
+    """
+    scratch = Path(workdir or tempfile.mkdtemp(prefix="lrg-grade-"))
+    try:
+        runtime = sandbox.make_runtime(scratch / "runtime")
+        staged = stage(submission, scratch / "submission")
+        exercises = [e for e in EXERCISES if only is None or e.name in only]
+        needed = {e.module for e in exercises} | {t.split(".")[0] for e in exercises for t in e.depends_on}
+        submission.units = [u for u in submission.units if set(u.provides) & needed]
+        session = Session(submission, staged, runtime, launcher, limits)
+        try:
+            units = session.load()
+            functions, notes = [], []
+            for unit in submission.units:
+                status = units[unit.module_name]
+                notes.extend(status.notes)
+                if status.status != "ok" and status.error:
+                    where = ", ".join(unit.provides) if len(unit.provides) == 1 else "the submission"
+                    notes.append(f"{where} could not be imported: {status.error.get('exc_type')}: "
+                                 f"{str(status.error.get('message'))[:300]}")
+            for exercise in exercises:
+                unit = next(u for u in submission.units if exercise.module in u.provides)
+                status = units[unit.module_name]
+                functions.append(_grade_or_explain(session, exercise, unit, status, limits))
+        finally:
+            session.close()
+        return Grade(student, functions, notes, overall_status(functions), submission.source)
+    finally:
+        if workdir is None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _grade_or_explain(session, exercise, unit, status, limits):
+    if status.status == "missing":
+        return _unavailable(exercise, "not found", f"{unit.file.split('/')[-1]} is missing from the submission")
+    if status.status != "ok":
+        error = status.error or {}
+        return _unavailable(exercise, "import error",
+                            f"the module could not be imported: {error.get('exc_type')}: {error.get('message')}",
+                            error.get("traceback") or None)
+    availability = status.functions.get(exercise.name, "missing")
+    if availability == "missing":
+        return _unavailable(exercise, "not found", f"no function named {exercise.name} was found")
+    if availability != "callable":
+        return _unavailable(exercise, "not found", f"{exercise.name} is defined but is not a function")
+    return grade_function(session, exercise, unit.module_name, limits)
+
+
+def grade_path(path, student=None, **options):
+    """Read and grade the submission at ``path``; unreadable input becomes a Grade too."""
+    path = Path(path)
+    student = student or path.stem
+    try:
+        submission = read_submission(path)
+    except SubmissionError as error:
+        functions = [_unavailable(e, "not found", str(error)) for e in EXERCISES]
+        return Grade(student, functions, [str(error)], "unreadable", path.name)
+    return grade_submission(submission, student, **options)

@@ -1,0 +1,448 @@
+"""The wire protocol between the trusted grader and the untrusted child process.
+
+This module is the whole trust boundary on the data side. It runs on both
+sides: the grader imports it, and a copy is handed to the child process (it
+imports nothing but the standard library and NumPy, and holds nothing secret).
+
+Frames
+------
+Each message is one frame on a pipe::
+
+    b"LRG1" | header length (4 bytes, big-endian) | header | blob 0 | blob 1 | ...
+
+The header is UTF-8 JSON: an object whose values are *value trees* (below)
+plus ``"blobs"``, the list of blob sizes. Every size is checked against a cap
+before a byte of it is read, so a hostile child cannot make the grader
+allocate more than the caps.
+
+Value trees
+-----------
+Plain JSON for ``None``, booleans, integers, finite floats, strings and
+lists; tagged objects for everything else:
+
+======================  ==================================================
+``{"$float": "nan"}``   nan, ``"inf"`` or ``"-inf"``
+``{"$tuple": [...]}``   a tuple
+``{"$dict": [[k, v]]}`` a dict (keys may be any value, e.g. floats)
+``{"$nd": i}``          an ndarray: blob ``i`` in ``.npy`` format
+``{"$np": i}``          a NumPy scalar (float64, int64, bool_, ...): blob
+                        ``i`` as a 0-d ``.npy`` array
+``{"$pandas": ...}``    a pandas Series or DataFrame: values, index,
+                        columns (see :class:`PandasData`)
+``{"$opaque": name}``   any other object, by type name only
+======================  ==================================================
+
+Arrays are decoded from their raw bytes with a dtype from a short allow-list
+(bool, integers, floats); nothing is ever unpickled, and no object from the
+other side is ever called. Depth, node count, string length and sizes are
+capped; anything off raises :class:`ProtocolError`.
+"""
+
+import io
+import json
+import math
+import struct
+from dataclasses import dataclass
+
+import numpy as np
+
+MAGIC = b"LRG1"
+MAX_HEADER_BYTES = 4 * 1024 * 1024
+MAX_BLOB_BYTES = 64 * 1024 * 1024
+MAX_FRAME_BYTES = 160 * 1024 * 1024
+MAX_BLOBS = 10_000
+MAX_DEPTH = 40
+MAX_NODES = 200_000
+MAX_STRING = 200_000
+ALLOWED_DTYPE_KINDS = "biuf"  # bool, signed int, unsigned int, float
+
+
+class ProtocolError(Exception):
+    """A frame or value that breaks the protocol (malformed, too big, forbidden)."""
+
+
+@dataclass(frozen=True)
+class PandasData:
+    """A pandas Series or DataFrame as plain arrays.
+
+    The grader describes pandas inputs with this and never needs pandas
+    itself; the child turns it into a real pandas object. Results that come
+    back as pandas objects arrive as this too, so the grader can say so.
+
+    Attributes
+    ----------
+    kind : str
+        ``"Series"`` or ``"DataFrame"``.
+    values : ndarray
+        The values, shape (n,) or (n, d).
+    index : ndarray
+        The index labels, shape (n,).
+    columns : list of str or None
+        Column labels of a DataFrame (None for a Series).
+    """
+
+    kind: str
+    values: np.ndarray
+    index: np.ndarray
+    columns: object = None
+
+
+@dataclass(frozen=True)
+class Opaque:
+    """An object the protocol cannot carry, known only by its type name."""
+
+    type_name: str
+
+
+# --------------------------------------------------------------------------
+# Value trees
+# --------------------------------------------------------------------------
+
+
+def encode(value, blobs, *, describe_unknown=True, _depth=0):
+    """Turn ``value`` into a JSON-able tree, appending array bytes to ``blobs``.
+
+    Parameters
+    ----------
+    value : object
+        Plain data: None, bool, int, float, str, list, tuple, dict, ndarray,
+        NumPy scalar, :class:`PandasData`, :class:`Opaque`, or (on the child
+        side) a real pandas object.
+    blobs : list of bytes
+        Where binary payloads are collected.
+    describe_unknown : bool
+        If true, an unsupported object becomes ``{"$opaque": type name}``;
+        if false it raises :class:`ProtocolError`.
+
+    Returns
+    -------
+    object
+        The value tree.
+    """
+    if _depth > MAX_DEPTH:
+        raise ProtocolError("value nested too deeply")
+    depth = _depth + 1
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, np.generic):
+        return _encode_array(np.asarray(value), blobs, "$np", describe_unknown)
+    if isinstance(value, int):
+        return int(value)
+    if isinstance(value, float):
+        value = float(value)
+        if math.isfinite(value):
+            return value
+        return {"$float": "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}
+    if isinstance(value, np.ndarray):
+        return _encode_array(value, blobs, "$nd", describe_unknown)
+    if isinstance(value, list):
+        return [encode(v, blobs, describe_unknown=describe_unknown, _depth=depth) for v in value]
+    if isinstance(value, tuple):
+        return {"$tuple": [encode(v, blobs, describe_unknown=describe_unknown, _depth=depth) for v in value]}
+    if isinstance(value, dict):
+        return {
+            "$dict": [
+                [encode(k, blobs, describe_unknown=describe_unknown, _depth=depth),
+                 encode(v, blobs, describe_unknown=describe_unknown, _depth=depth)]
+                for k, v in value.items()
+            ]
+        }
+    if isinstance(value, PandasData):
+        return {"$pandas": {
+            "kind": value.kind,
+            "values": encode(np.asarray(value.values), blobs, describe_unknown=describe_unknown, _depth=depth),
+            "index": encode(np.asarray(value.index), blobs, describe_unknown=describe_unknown, _depth=depth),
+            "columns": None if value.columns is None else [str(c)[:100] for c in list(value.columns)[:10_000]],
+        }}
+    if isinstance(value, Opaque):
+        return {"$opaque": str(value.type_name)[:200]}
+    pandas_kind = _pandas_kind(value)
+    if pandas_kind is not None:
+        return encode(_pandas_to_data(value, pandas_kind), blobs, describe_unknown=describe_unknown, _depth=_depth)
+    if describe_unknown:
+        return {"$opaque": _type_name(value)}
+    raise ProtocolError(f"cannot send a value of type {_type_name(value)}")
+
+
+def _type_name(value):
+    """The qualified name of ``type(value)``, for messages only."""
+    cls = type(value)
+    module = getattr(cls, "__module__", "") or ""
+    name = getattr(cls, "__qualname__", None) or getattr(cls, "__name__", "object")
+    text = f"{module}.{name}" if module not in ("builtins", "") else str(name)
+    return str(text)[:200]
+
+
+def _pandas_kind(value):
+    """``"Series"`` or ``"DataFrame"`` for a real pandas object, else None."""
+    for cls in type(value).__mro__:
+        if cls.__module__.startswith("pandas.") and cls.__name__ in ("Series", "DataFrame"):
+            return cls.__name__
+    return None
+
+
+def _pandas_to_data(value, kind):
+    """A real pandas object as :class:`PandasData` (child side only)."""
+    values = value.to_numpy()
+    if values.dtype.kind not in ALLOWED_DTYPE_KINDS:
+        values = values.astype(float) if values.dtype.kind == "O" else values
+    columns = None if kind == "Series" else [str(c) for c in value.columns]
+    index = np.asarray(value.index)
+    if index.dtype.kind not in ALLOWED_DTYPE_KINDS:
+        index = np.arange(len(index))
+    return PandasData(kind, values, index, columns)
+
+
+def _encode_array(array, blobs, tag, describe_unknown):
+    """Put ``array`` in ``blobs`` as .npy bytes and return its tag."""
+    if array.dtype.kind not in ALLOWED_DTYPE_KINDS or array.dtype.hasobject:
+        if describe_unknown:
+            return {"$opaque": f"numpy.ndarray of dtype {str(array.dtype)[:50]}"}
+        raise ProtocolError(f"cannot send an array of dtype {array.dtype}")
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+    blobs.append(buffer.getvalue())
+    return {tag: len(blobs) - 1}
+
+
+class _Decoder:
+    """Strict decoding of one value tree, with caps shared across the tree."""
+
+    def __init__(self, blobs, make_pandas):
+        self.blobs = blobs
+        self.make_pandas = make_pandas
+        self.nodes = 0
+
+    def decode(self, tree, depth=0):
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            raise ProtocolError("value has too many parts")
+        if depth > MAX_DEPTH:
+            raise ProtocolError("value nested too deeply")
+        if tree is None or isinstance(tree, bool):
+            return tree
+        if isinstance(tree, int):
+            return tree
+        if isinstance(tree, float):
+            if not math.isfinite(tree):
+                raise ProtocolError("non-finite float outside a $float tag")
+            return tree
+        if isinstance(tree, str):
+            if len(tree) > MAX_STRING:
+                raise ProtocolError("string too long")
+            return tree
+        if isinstance(tree, list):
+            return [self.decode(item, depth + 1) for item in tree]
+        if not isinstance(tree, dict) or len(tree) != 1:
+            raise ProtocolError("malformed value")
+        (tag, body), = tree.items()
+        if tag == "$float":
+            if body not in ("nan", "inf", "-inf"):
+                raise ProtocolError("malformed $float")
+            return float(body)
+        if tag == "$tuple":
+            if not isinstance(body, list):
+                raise ProtocolError("malformed $tuple")
+            return tuple(self.decode(item, depth + 1) for item in body)
+        if tag == "$dict":
+            if not isinstance(body, list):
+                raise ProtocolError("malformed $dict")
+            result = {}
+            for pair in body:
+                if not isinstance(pair, list) or len(pair) != 2:
+                    raise ProtocolError("malformed $dict entry")
+                key = self.decode(pair[0], depth + 1)
+                if isinstance(key, np.ndarray) or isinstance(key, (list, dict)):
+                    raise ProtocolError("unhashable $dict key")
+                try:
+                    result[key] = self.decode(pair[1], depth + 1)
+                except TypeError as error:
+                    raise ProtocolError("unhashable $dict key") from error
+            return result
+        if tag == "$nd":
+            return self._array(body)
+        if tag == "$np":
+            array = self._array(body)
+            if array.ndim != 0:
+                raise ProtocolError("$np must hold a 0-d array")
+            return array[()]
+        if tag == "$opaque":
+            if not isinstance(body, str):
+                raise ProtocolError("malformed $opaque")
+            return Opaque(body[:200])
+        if tag == "$pandas":
+            return self._pandas(body, depth)
+        raise ProtocolError(f"unknown tag {str(tag)[:40]!r}")
+
+    def _array(self, index):
+        if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(self.blobs):
+            raise ProtocolError("array refers to a missing blob")
+        return decode_npy(self.blobs[index])
+
+    def _pandas(self, body, depth):
+        if not isinstance(body, dict) or set(body) != {"kind", "values", "index", "columns"}:
+            raise ProtocolError("malformed $pandas")
+        kind = body["kind"]
+        if kind not in ("Series", "DataFrame"):
+            raise ProtocolError("malformed $pandas kind")
+        values = self.decode(body["values"], depth + 1)
+        index = self.decode(body["index"], depth + 1)
+        columns = body["columns"]
+        if columns is not None and (
+            not isinstance(columns, list) or not all(isinstance(c, str) and len(c) <= 100 for c in columns)
+        ):
+            raise ProtocolError("malformed $pandas columns")
+        if not isinstance(values, np.ndarray) or not isinstance(index, np.ndarray):
+            raise ProtocolError("malformed $pandas parts")
+        expected_ndim = 1 if kind == "Series" else 2
+        if values.ndim != expected_ndim or index.shape != (values.shape[0],):
+            raise ProtocolError("malformed $pandas shapes")
+        if kind == "DataFrame" and (columns is None or len(columns) != values.shape[1]):
+            raise ProtocolError("malformed $pandas columns")
+        data = PandasData(kind, values, index, columns)
+        return self.make_pandas(data) if self.make_pandas else data
+
+
+def decode_npy(data):
+    """Read one ``.npy`` payload strictly: allowed dtypes, exact size, no pickle.
+
+    Parameters
+    ----------
+    data : bytes
+        The payload.
+
+    Returns
+    -------
+    ndarray
+        A new, writeable array.
+    """
+    stream = io.BytesIO(data)
+    try:
+        version = np.lib.format.read_magic(stream)
+        if version == (1, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream)
+        elif version == (2, 0):
+            shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
+        else:
+            raise ProtocolError("unsupported .npy version")
+    except ProtocolError:
+        raise
+    except Exception as error:  # malformed header: a ValueError of some kind
+        raise ProtocolError(f"malformed array: {str(error)[:100]}") from None
+    if dtype.kind not in ALLOWED_DTYPE_KINDS or dtype.hasobject or dtype.fields is not None:
+        raise ProtocolError(f"array dtype {str(dtype)[:40]} is not allowed")
+    if len(shape) > 32 or any(not isinstance(n, int) or n < 0 for n in shape):
+        raise ProtocolError("malformed array shape")
+    count = math.prod(shape)
+    payload = data[stream.tell():]
+    if count * dtype.itemsize != len(payload):
+        raise ProtocolError("array size does not match its shape")
+    order = "F" if fortran else "C"
+    return np.frombuffer(payload, dtype=dtype).reshape(shape, order=order).copy()
+
+
+def decode(tree, blobs, *, make_pandas=None):
+    """Turn a value tree back into a value, strictly.
+
+    Parameters
+    ----------
+    tree : object
+        A value tree from :func:`encode` (already parsed from JSON).
+    blobs : list of bytes
+        The frame's binary payloads.
+    make_pandas : callable, optional
+        Turns :class:`PandasData` into a real pandas object (child side).
+        Without it, pandas values stay :class:`PandasData`.
+
+    Returns
+    -------
+    object
+    """
+    return _Decoder(blobs, make_pandas).decode(tree)
+
+
+# --------------------------------------------------------------------------
+# Frames
+# --------------------------------------------------------------------------
+
+
+def pack(message):
+    """Serialize a message (a dict of str keys to values) into one frame.
+
+    Parameters
+    ----------
+    message : dict
+        Must hold ``"op"``; values are encoded with :func:`encode`.
+
+    Returns
+    -------
+    bytes
+    """
+    blobs = []
+    header = {key: encode(value, blobs) for key, value in message.items()}
+    header["blobs"] = [len(blob) for blob in blobs]
+    header_bytes = json.dumps(header, allow_nan=False, separators=(",", ":")).encode("utf-8")
+    if len(header_bytes) > MAX_HEADER_BYTES:
+        raise ProtocolError("message header too large")
+    if any(len(blob) > MAX_BLOB_BYTES for blob in blobs):
+        raise ProtocolError("array too large to send")
+    if len(header_bytes) + sum(header["blobs"]) > MAX_FRAME_BYTES:
+        raise ProtocolError("message too large to send")
+    return b"".join([MAGIC, struct.pack(">I", len(header_bytes)), header_bytes, *blobs])
+
+
+def parse_header(prefix):
+    """Check the 8-byte frame prefix; return the header length."""
+    if len(prefix) != 8 or prefix[:4] != MAGIC:
+        raise ProtocolError("bad frame start")
+    (length,) = struct.unpack(">I", prefix[4:])
+    if length > MAX_HEADER_BYTES:
+        raise ProtocolError("message header too large")
+    return length
+
+
+def parse_blob_sizes(header_bytes):
+    """Parse the header JSON; return (header dict, blob sizes), checking caps."""
+    try:
+        header = json.loads(header_bytes.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise ProtocolError("header is not valid JSON") from None
+    if not isinstance(header, dict):
+        raise ProtocolError("header is not an object")
+    sizes = header.pop("blobs", None)
+    if not isinstance(sizes, list) or len(sizes) > MAX_BLOBS:
+        raise ProtocolError("malformed blob list")
+    for size in sizes:
+        if not isinstance(size, int) or isinstance(size, bool) or not 0 <= size <= MAX_BLOB_BYTES:
+            raise ProtocolError("blob too large")
+    if sum(sizes) + len(header_bytes) > MAX_FRAME_BYTES:
+        raise ProtocolError("message too large")
+    return header, sizes
+
+
+def unpack(header, blobs, *, make_pandas=None):
+    """Decode every field of a parsed header; return the message dict."""
+    if not isinstance(header.get("op"), str):
+        raise ProtocolError("message has no op")
+    return {key: decode(value, blobs, make_pandas=make_pandas) for key, value in header.items()}
+
+
+def read_message(stream, *, make_pandas=None):
+    """Read one frame from a blocking binary stream (child side).
+
+    Returns None at a clean end of stream.
+    """
+    prefix = stream.read(8)
+    if not prefix:
+        return None
+    length = parse_header(prefix)
+    header, sizes = parse_blob_sizes(_read_exact(stream, length))
+    blobs = [_read_exact(stream, size) for size in sizes]
+    return unpack(header, blobs, make_pandas=make_pandas)
+
+
+def _read_exact(stream, size):
+    data = stream.read(size)
+    if len(data) != size:
+        raise ProtocolError("stream ended inside a frame")
+    return data

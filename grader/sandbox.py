@@ -1,0 +1,305 @@
+"""Start, talk to and kill the child process that runs a submission.
+
+The trusted side of the boundary described in ``grader/child.py``. The child
+is a fresh Python interpreter started with ``-S -s -B`` (no ``site``
+processing, so no ``.pth`` file and no editable install of this project is
+honoured; no user site; no bytecode written), with a minimal environment, its
+working folder set to the staged submission and only the interpreter's
+library folders on its path: ``solutions/`` and the grader's checks are not
+importable there. It runs in its own session so that killing its process group
+takes everything it started with it.
+
+Every wait has a deadline. A child that does not answer in time, dies, or
+breaks the protocol is killed; the caller decides what that means for the
+grade. Stronger confinement (namespaces, a separate user, rlimits) is layered
+on by the launcher, see ``Launcher``.
+"""
+
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader import protocol
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+RUNTIME_FILES = {"child.py": "_lrg_child.py", "protocol.py": "_lrg_protocol.py"}
+
+
+class ChildError(Exception):
+    """The child could not answer: it timed out, died or broke the protocol."""
+
+    kind = "crashed"
+
+    def __init__(self, detail):
+        super().__init__(detail)
+        self.detail = detail
+
+
+class ChildTimeout(ChildError):
+    """The child did not answer before the deadline."""
+
+    kind = "timeout"
+
+
+class ChildDied(ChildError):
+    """The child process ended (exit, signal) while an answer was awaited."""
+
+    kind = "died"
+
+
+class ChildProtocolError(ChildError):
+    """The child sent something that is not a valid message."""
+
+    kind = "protocol"
+
+
+def site_paths():
+    """The library folders the child may import from: the interpreter's site-packages.
+
+    Returns
+    -------
+    list of str
+        Absolute folders from this process's ``sys.path`` that hold installed
+        packages, never a folder inside this project.
+    """
+    paths = []
+    for entry in sys.path:
+        if not entry or not os.path.isabs(entry) or not os.path.isdir(entry):
+            continue
+        resolved = Path(entry).resolve()
+        if resolved == PROJECT_ROOT or PROJECT_ROOT in resolved.parents:
+            continue
+        if resolved.name in ("site-packages", "dist-packages") and str(resolved) not in paths:
+            paths.append(str(resolved))
+    return paths
+
+
+def make_runtime(folder):
+    """Write the child's program (child + protocol, nothing else) into ``folder``."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for source, target in RUNTIME_FILES.items():
+        shutil.copyfile(PACKAGE_DIR / source, folder / target)
+    return folder
+
+
+def child_environment(workdir):
+    """A minimal, fixed environment for the child (no secrets, no PYTHONPATH)."""
+    env = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": str(workdir),
+        "TMPDIR": str(workdir),
+        "LANG": "C.UTF-8",
+        "LC_ALL": "C.UTF-8",
+        "PYTHONHASHSEED": "0",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONIOENCODING": "utf-8",
+        "MPLBACKEND": "Agg",
+        "OMP_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "LRG_SITE_PATHS": json.dumps(site_paths()),
+    }
+    # Some processors need these for a correct OpenBLAS (see the machine notes).
+    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        if name in os.environ:
+            env[name] = os.environ[name]
+    return env
+
+
+@dataclass
+class Launcher:
+    """How a child is started. The base launcher adds no confinement layer.
+
+    Attributes
+    ----------
+    layers : list of str
+        Names of the confinement layers this launcher applies (reported).
+    """
+
+    layers: list = field(default_factory=list)
+
+    def command(self, runtime, workdir, read_fd, write_fd):
+        """The argv that starts the child."""
+        return [sys.executable, "-S", "-s", "-B", str(Path(runtime) / "_lrg_child.py"), str(read_fd), str(write_fd)]
+
+    def preexec(self):
+        """Run in the forked child before exec (rlimits and the like)."""
+        return None
+
+
+class ChildProcess:
+    """One running child and the two pipes to it.
+
+    Parameters
+    ----------
+    runtime : path
+        Folder made by :func:`make_runtime`.
+    workdir : path
+        The staged submission; the child's working folder.
+    launcher : Launcher, optional
+        Adds confinement; the default adds none.
+    """
+
+    def __init__(self, runtime, workdir, launcher=None):
+        self.launcher = launcher or Launcher()
+        to_child_read, to_child_write = os.pipe()
+        from_child_read, from_child_write = os.pipe()
+        command = self.launcher.command(runtime, workdir, to_child_read, from_child_write)
+        self.process = subprocess.Popen(
+            command,
+            cwd=str(workdir),
+            env=child_environment(workdir),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            pass_fds=(to_child_read, from_child_write),
+            start_new_session=True,
+            preexec_fn=self.launcher.preexec(),
+            close_fds=True,
+        )
+        os.close(to_child_read)
+        os.close(from_child_write)
+        self._out = to_child_write
+        self._in = from_child_read
+        os.set_blocking(self._in, False)
+        self._buffer = bytearray()
+        self.dead = False
+
+    # -- sending -----------------------------------------------------------
+
+    def send(self, message, deadline):
+        """Write one message; a child that stops reading is a timeout."""
+        data = memoryview(protocol.pack(message))
+        while data:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise self._fail(ChildTimeout("the submission stopped reading its input"))
+            try:
+                _, ready, _ = select.select([], [self._out], [], remaining)
+            except InterruptedError:
+                continue
+            if not ready:
+                continue
+            try:
+                written = os.write(self._out, data[: 1 << 16])
+            except BrokenPipeError:
+                raise self._fail(ChildDied(self._death_reason())) from None
+            data = data[written:]
+
+    # -- receiving ---------------------------------------------------------
+
+    def _read_exact(self, size, deadline):
+        while len(self._buffer) < size:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise self._fail(ChildTimeout("no answer before the time limit"))
+            try:
+                ready, _, _ = select.select([self._in], [], [], remaining)
+            except InterruptedError:
+                continue
+            if not ready:
+                continue
+            try:
+                chunk = os.read(self._in, max(size - len(self._buffer), 1 << 16))
+            except BlockingIOError:
+                continue
+            if not chunk:
+                raise self._fail(ChildDied(self._death_reason()))
+            self._buffer.extend(chunk)
+        data = bytes(self._buffer[:size])
+        del self._buffer[:size]
+        return data
+
+    def receive(self, deadline):
+        """Read and strictly decode one message, or raise a :class:`ChildError`."""
+        try:
+            length = protocol.parse_header(self._read_exact(8, deadline))
+            header, sizes = protocol.parse_blob_sizes(self._read_exact(length, deadline))
+            blobs = [self._read_exact(size, deadline) for size in sizes]
+            return protocol.unpack(header, blobs)
+        except protocol.ProtocolError as error:
+            raise self._fail(ChildProtocolError(f"the submission broke the grading protocol ({error})")) from None
+
+    def request(self, message, timeout, on_oracle=None):
+        """Send a request and wait for its reply, answering stand-in calls meanwhile.
+
+        Parameters
+        ----------
+        message : dict
+            The request.
+        timeout : float
+            Seconds for the whole exchange.
+        on_oracle : callable, optional
+            ``on_oracle(request) -> reply`` for ``oracle`` messages.
+
+        Returns
+        -------
+        dict
+            The reply.
+        """
+        deadline = time.monotonic() + timeout
+        self.send(message, deadline)
+        while True:
+            reply = self.receive(deadline)
+            if reply["op"] == "oracle" and on_oracle is not None:
+                self.send(on_oracle(reply), deadline)
+                continue
+            return reply
+
+    # -- ending ------------------------------------------------------------
+
+    def _death_reason(self):
+        try:
+            code = self.process.wait(timeout=2)
+        except subprocess.TimeoutExpired:
+            return "the submission closed its connection to the grader"
+        if code < 0:
+            try:
+                name = signal.Signals(-code).name
+            except ValueError:
+                name = f"signal {-code}"
+            hint = " (probably the memory or CPU limit)" if name in ("SIGKILL", "SIGXCPU", "SIGSEGV") else ""
+            return f"the process was killed by {name}{hint}"
+        return f"the process exited with code {code}"
+
+    def _fail(self, error):
+        self.kill()
+        return error
+
+    def kill(self):
+        """Kill the child and everything in its process group; wait for it."""
+        if self.dead:
+            return
+        self.dead = True
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        for fd in (self._in, self._out):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+    def close(self, timeout=2.0):
+        """Ask the child to exit, then make sure it is gone."""
+        if not self.dead:
+            try:
+                self.send({"op": "exit"}, time.monotonic() + timeout)
+                self.process.wait(timeout=timeout)
+            except (ChildError, subprocess.TimeoutExpired, OSError):
+                pass
+        self.kill()
