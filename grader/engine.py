@@ -33,7 +33,8 @@ from grader.results import CheckResult, Failure, FunctionResult, Grade, overall_
 from grader.submission import SubmissionError, read_submission, stage
 from grader.values import compare, show, show_call, to_plain
 
-MAX_OUTPUT = 2000
+MAX_OUTPUT = 1000  # characters of a function's printed output kept for its report
+MAX_OUTPUT_LINES = 12
 MAX_ORACLE_CALLS = 20_000
 MAX_ORACLE_ELEMENTS = 2_000_000
 
@@ -209,7 +210,8 @@ class FunctionUnderTest:
 
     def _keep_output(self, text):
         if isinstance(text, str) and text and len(self.output) < MAX_OUTPUT:
-            self.output = (self.output + text)[:MAX_OUTPUT]
+            kept = (self.output + text)[:MAX_OUTPUT].splitlines(keepends=True)[:MAX_OUTPUT_LINES]
+            self.output = "".join(kept)
 
     def _answer_oracle(self, request):
         """Compute a stand-in's value with the reference, for plain-data arguments only."""

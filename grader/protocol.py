@@ -200,7 +200,7 @@ def _encode_array(array, blobs, tag, describe_unknown):
             return {"$opaque": f"numpy.ndarray of dtype {str(array.dtype)[:50]}"}
         raise ProtocolError(f"cannot send an array of dtype {array.dtype}")
     buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(array), allow_pickle=False)
+    np.save(buffer, array, allow_pickle=False)  # (ascontiguousarray would make 0-d arrays 1-d)
     blobs.append(buffer.getvalue())
     return {tag: len(blobs) - 1}
 

@@ -229,6 +229,7 @@ def _read_folder(root):
 def stage(submission, folder):
     """Write the submission's files into ``folder`` for the child; return the folder."""
     folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
     for relative, data in submission.files.items():
         target = folder / relative
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,175 @@
+"""The engine: references score full marks, stubs score 0, and a submission's problems stay its own."""
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from grader.declaration import EXERCISES, FUNCTION_NAMES
+from grader.engine import Limits, grade_path
+from grader.report import render_markdown
+
+ROOT = Path(__file__).resolve().parent.parent
+GOOD_MLE = textwrap.dedent("""
+    import numpy as np
+
+    def bernoulli_log_likelihood(p, y):
+        y = np.asarray(y, dtype=float)
+        ones = y.sum()
+        zeros = y.size - ones
+        with np.errstate(divide="ignore"):
+            return float((ones * np.log(p) if ones else 0.0) + (zeros * np.log1p(-p) if zeros else 0.0))
+
+    def bernoulli_mle(y):
+        y = np.asarray(y, dtype=float)
+        if y.size == 0:
+            raise ValueError("y is empty")
+        return float(y.mean())
+""")
+MLE = {"bernoulli_log_likelihood", "bernoulli_mle"}
+
+
+def write(folder, name, text):
+    path = Path(folder) / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text))
+    return path
+
+
+def by_name(grade):
+    return {f.name: f for f in grade.functions}
+
+
+def test_declaration_is_complete_and_adds_up():
+    """Eighteen functions in contract order, 100 points, each function's checks add up to its points."""
+    assert len(EXERCISES) == 18
+    assert sum(e.points for e in EXERCISES) == 100
+    for exercise in EXERCISES:
+        assert abs(sum(c.points for c in exercise.checks) - exercise.points) < 1e-9, exercise.name
+        assert len({c.name for c in exercise.checks}) == len(exercise.checks), exercise.name
+        assert any(c.kind == "value" for c in exercise.checks), exercise.name
+        assert all(c.statement and c.hint for c in exercise.checks), exercise.name
+
+
+def test_stubs_score_zero_with_not_implemented():
+    """Every untouched stub is reported as not implemented."""
+    grade = grade_path(ROOT / "exercises", "stubs")
+    assert grade.total == 0
+    assert [f.name for f in grade.functions] == list(FUNCTION_NAMES)
+    assert {f.status for f in grade.functions} == {"not implemented"}
+
+
+@pytest.mark.slow
+def test_references_score_full_marks():
+    """The reference solutions, submitted as a student would, score 100/100."""
+    grade = grade_path(ROOT / "solutions", "references")
+    lost = [(f.name, f.status, f.detail, f.failures) for f in grade.functions if f.points != f.max_points]
+    assert not lost
+    assert grade.total == 100 and grade.status == "ok"
+
+
+def test_same_submission_same_report(tmp_path):
+    """Two runs on a wrong submission give byte-identical reports."""
+    path = write(tmp_path, "wrong.py", GOOD_MLE.replace("float(y.mean())", "float(y.sum() // y.size)")
+                 .replace("np.log1p(-p)", "np.log(1 - p) + 1e-3"))
+    first = render_markdown(grade_path(path, only=MLE))
+    second = render_markdown(grade_path(path, only=MLE))
+    assert first == second
+    assert "wrong" in first
+
+
+def test_notebook_grades_like_the_same_code_as_py(tmp_path):
+    """Cells that load data, plot, use magics or fail do not stop the functions from being graded."""
+    cells = [
+        "%matplotlib inline\nimport numpy as np\nimport pandas as pd",
+        "!pip install nothing-at-all\ndf = pd.read_csv('data/does-not-exist.csv')",
+        "import matplotlib.pyplot as plt\nplt.plot([1, 2], [3, 4])\nplt.show()",
+        "%%time\nwhile True:\n    pass",
+        GOOD_MLE,
+        "print(bernoulli_mle([1, 0, 1]))\nbernoulli_log_likelihood?",
+        "for i in range(10**9):\n    pass",
+    ]
+    notebook = {"cells": [{"cell_type": "code", "source": c, "metadata": {}, "outputs": [], "execution_count": None}
+                          for c in cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    nb_path = tmp_path / "alice.ipynb"
+    nb_path.write_text(json.dumps(notebook))
+    py_path = write(tmp_path, "alice.py", GOOD_MLE)
+    from_notebook = grade_path(nb_path, only=MLE)
+    from_py = grade_path(py_path, only=MLE)
+    assert [(f.name, f.status, f.points) for f in from_notebook.functions] == \
+           [(f.name, f.status, f.points) for f in from_py.functions]
+    assert from_notebook.total == 10
+
+
+def test_broken_module_costs_only_its_own_functions(tmp_path):
+    """A syntax error in logistic.py leaves the mle functions graded as usual."""
+    write(tmp_path, "sub/exercises/mle.py", GOOD_MLE)
+    write(tmp_path, "sub/exercises/logistic.py", "def sigmoid(z)\n    return 1\n")
+    grade = grade_path(tmp_path / "sub", only=MLE | {"sigmoid"})
+    functions = by_name(grade)
+    assert functions["bernoulli_mle"].status == "passed"
+    assert functions["sigmoid"].status == "import error"
+    assert "SyntaxError" in functions["sigmoid"].detail
+    assert grade.status == "import error"
+
+
+def test_missing_and_uncallable_functions_are_not_found(tmp_path):
+    """A missing function, or a name that is not a function, scores 0 as not found."""
+    path = write(tmp_path, "partial.py", GOOD_MLE.replace("def bernoulli_mle", "def other_name")
+                 + "\nsigmoid = 3\n")
+    functions = by_name(grade_path(path, only=MLE | {"sigmoid"}))
+    assert functions["bernoulli_mle"].status == "not found"
+    assert functions["sigmoid"].status == "not found"
+    assert functions["bernoulli_log_likelihood"].status == "passed"
+
+
+@pytest.mark.parametrize("body, status", [
+    ("import sys; sys.exit(0)", "crashed"),
+    ("import os; os._exit(3)", "crashed"),
+    ("raise KeyboardInterrupt", "crashed"),
+    ("while True: pass", "timed out"),
+    ("import time, signal; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)", "timed out"),
+])
+def test_misbehaving_function_scores_zero_and_others_are_graded(tmp_path, body, status):
+    """Exits, interrupts and endless loops cost the function concerned and nothing else."""
+    source = GOOD_MLE.replace('    y = np.asarray(y, dtype=float)\n    if y.size == 0:',
+                              f'    {body}\n    y = np.asarray(y, dtype=float)\n    if y.size == 0:')
+    path = write(tmp_path, "bad.py", source)
+    functions = by_name(grade_path(path, only=MLE, limits=Limits(call=2.0)))
+    assert functions["bernoulli_mle"].status == status
+    assert functions["bernoulli_mle"].points == 0
+    assert functions["bernoulli_log_likelihood"].status == "passed"
+
+
+def test_crash_traceback_is_trimmed_to_the_students_code(tmp_path):
+    """A crash shows the student's own frames, named as they know the file, and no grader path."""
+    path = write(tmp_path, "hw3.py", GOOD_MLE.replace("return float(y.mean())", "return float(y.mean()) + helper()")
+                 + "\ndef helper():\n    return [][1]\n")
+    functions = by_name(grade_path(path, only=MLE))
+    failure = functions["bernoulli_mle"].failures[0]
+    assert "IndexError" in failure.reason
+    assert 'File "hw3.py"' in failure.traceback and "in helper" in failure.traceback
+    assert "grader" not in failure.traceback and str(tmp_path) not in failure.traceback
+
+
+def test_scikit_learn_in_a_from_scratch_function_scores_zero(tmp_path):
+    """A from-scratch function that hands its work to scikit-learn is told so and scores 0."""
+    path = write(tmp_path, "lazy.py", GOOD_MLE.replace(
+        "return float(y.mean())",
+        "from sklearn.dummy import DummyClassifier\n"
+        "    DummyClassifier().fit(np.zeros((y.size, 1)), y)\n"
+        "    return float(y.mean())"))
+    functions = by_name(grade_path(path, only=MLE))
+    assert functions["bernoulli_mle"].status == "uses scikit-learn"
+    assert "sklearn" in functions["bernoulli_mle"].detail
+    assert functions["bernoulli_log_likelihood"].status == "passed"
+
+
+def test_unreadable_submission_is_a_row_not_a_crash(tmp_path):
+    """A notebook that is not JSON becomes a grade with a clear reason."""
+    path = tmp_path / "broken.ipynb"
+    path.write_text("{ this is not json")
+    grade = grade_path(path)
+    assert grade.status == "unreadable" and grade.total == 0
+    assert "not JSON" in grade.notes[0]

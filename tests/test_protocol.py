@@ -1,0 +1,108 @@
+"""The wire protocol round-trips plain data and refuses everything else."""
+
+import io
+import json
+import struct
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from grader import protocol
+from grader.protocol import Opaque, PandasData, ProtocolError
+
+
+def roundtrip(message):
+    return protocol.read_message(io.BytesIO(protocol.pack(message)))
+
+
+def frame(header, blobs=()):
+    header = dict(header, blobs=[len(b) for b in blobs])
+    data = json.dumps(header).encode()
+    return protocol.MAGIC + struct.pack(">I", len(data)) + data + b"".join(blobs)
+
+
+@given(hnp.arrays(st.sampled_from([np.float64, np.int64, np.bool_, np.float32, np.uint8]),
+                  hnp.array_shapes(min_dims=0, max_dims=3, max_side=4)))
+def test_arrays_round_trip_exactly(array):
+    """Every allowed array comes back with the same dtype, shape and bytes."""
+    back = roundtrip({"op": "x", "value": array})["value"]
+    assert back.dtype == array.dtype and back.shape == array.shape
+    assert back.tobytes() == array.tobytes()
+
+
+def test_plain_values_round_trip():
+    """Scalars, containers, non-finite floats, NumPy scalars and pandas markers survive."""
+    value = [None, True, 3, 2.5, float("inf"), "text", (1, 2), {0.1: [1.0]}, np.float32(0.5), np.int64(7),
+             PandasData("Series", np.array([1.0, 2.0]), np.array([5, 3]))]
+    back = roundtrip({"op": "x", "value": value})["value"]
+    assert back[:8] == value[:8]
+    assert type(back[8]) is np.float32 and type(back[9]) is np.int64
+    assert back[10].kind == "Series" and back[10].index.tolist() == [5, 3]
+    nan = roundtrip({"op": "x", "value": float("nan")})["value"]
+    assert nan != nan
+
+
+def test_unknown_objects_travel_by_type_name_only():
+    """An object the protocol cannot carry is described, never serialised."""
+    class Liar:
+        def __eq__(self, other):
+            return True
+
+    back = roundtrip({"op": "x", "value": [Liar(), np.array(["a"], dtype=object)]})["value"]
+    assert isinstance(back[0], Opaque) and back[0].type_name.endswith("Liar")
+    assert isinstance(back[1], Opaque)
+
+
+def test_pickled_arrays_are_refused():
+    """An object-dtype .npy payload is rejected before numpy could unpickle it."""
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    with pytest.raises(ProtocolError, match="not allowed"):
+        protocol.read_message(io.BytesIO(frame({"op": "x", "value": {"$nd": 0}}, [buffer.getvalue()])))
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"XXXX\x00\x00\x00\x02{}", "bad frame start"),
+    (protocol.MAGIC + struct.pack(">I", protocol.MAX_HEADER_BYTES + 1), "too large"),
+    (frame({"op": "x", "blobs_extra": 1}, [b"x" * 10])[:-3], "ended inside"),
+    (frame({"op": "x", "value": {"$nd": 3}}), "missing blob"),
+    (frame({"op": "x", "value": {"$eval": "1"}}), "unknown tag"),
+    (frame({"op": "x", "value": {"$float": "1e400"}}), "malformed"),
+    (frame({"value": 1}), "no op"),
+])
+def test_malformed_frames_are_refused(data, message):
+    """Bad magic, oversize headers, truncation, dangling blobs and unknown tags raise ProtocolError."""
+    with pytest.raises(ProtocolError, match=message):
+        protocol.read_message(io.BytesIO(data))
+
+
+def test_declared_sizes_are_checked_before_reading():
+    """A header announcing a huge blob is refused without reading it."""
+    header = json.dumps({"op": "x", "blobs": [protocol.MAX_BLOB_BYTES + 1]}).encode()
+    with pytest.raises(ProtocolError, match="too large"):
+        protocol.parse_blob_sizes(header)
+
+
+def test_deep_nesting_is_refused():
+    """A value nested deeper than the cap is refused on both sides."""
+    deep = 1
+    for _ in range(protocol.MAX_DEPTH + 5):
+        deep = [deep]
+    with pytest.raises(ProtocolError):
+        protocol.pack({"op": "x", "value": deep})
+    tree = 1
+    for _ in range(protocol.MAX_DEPTH + 5):
+        tree = [tree]
+    with pytest.raises(ProtocolError, match="deeply"):
+        protocol.read_message(io.BytesIO(frame({"op": "x", "value": tree})))
+
+
+def test_array_size_must_match_its_shape():
+    """A .npy header that claims more data than the payload holds is refused."""
+    buffer = io.BytesIO()
+    np.save(buffer, np.zeros(4))
+    with pytest.raises(ProtocolError, match="does not match"):
+        protocol.decode_npy(buffer.getvalue()[:-8])
