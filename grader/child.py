@@ -104,6 +104,7 @@ class Server:
         self.lock = threading.Lock()
         self.oracle_counter = 0
         self.sklearn_calls = []
+        self._module_cache = (None, [])
 
     # -- transport -----------------------------------------------------------
 
@@ -152,6 +153,7 @@ class Server:
                 else:
                     module = _import_file(name, os.path.join(self.root, message["file"]))
             self.modules[name] = module
+            self._module_cache = (None, [])
         except BaseException as exc:  # noqa: BLE001 - any failure at import costs this module only
             status, error = "error", self._describe(exc)
             module = None
@@ -207,6 +209,8 @@ class Server:
     def _install_stand_ins(self, stand_ins):
         """Rebind each dependency, wherever the student's modules hold it; return an undo."""
         undo = []
+        if not stand_ins:
+            return lambda: None
         student_modules = self._student_modules()
         for target, home, name in stand_ins:
             home_module = self.modules.get(home)
@@ -231,12 +235,18 @@ class Server:
         return restore
 
     def _student_modules(self):
+        """The student's modules: those loaded here, and any module imported from their folder."""
+        key = len(sys.modules)
+        if self._module_cache[0] == key:
+            return self._module_cache[1]
         modules = list(self.modules.values())
         for module in list(sys.modules.values()):
             path = getattr(module, "__file__", None)
             if path and self.root and os.path.abspath(path).startswith(self.root + os.sep) and module not in modules:
                 modules.append(module)
-        return [m for m in modules if m is not None]
+        modules = [m for m in modules if m is not None]
+        self._module_cache = (key, modules)
+        return modules
 
     def _make_stand_in(self, target, name):
         server = self
