@@ -16,7 +16,6 @@ dead process, forbidden call) is a :class:`Fatal`, a ``BaseException``, which
 Hypothesis lets through at once instead of shrinking.
 """
 
-import inspect
 import zlib
 from dataclasses import dataclass, field
 from random import Random
@@ -306,8 +305,3 @@ def returns_form(statement, *, points, strategy, expect, hint, examples=(), name
 
     return Check(name, statement, points, "form", prop, hint, None, strategy, tuple(examples), max_examples,
                  public)
-
-
-def parameter_names(function):
-    """The parameter names of a (reference) function, in order."""
-    return list(inspect.signature(function).parameters)

@@ -26,9 +26,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import references, sandbox
-from grader.checks import Example, Fatal, Mismatch, StudentRaised, parameter_names, run_check
-from grader.declaration import EXERCISES
+from grader import contract, sandbox
+from grader.checks import Example, Fatal, Mismatch, StudentRaised, run_check
 from grader.results import CheckResult, Failure, FunctionResult, Grade, overall_status
 from grader.submission import SubmissionError, read_submission, stage
 from grader.values import compare, show, show_call, to_plain
@@ -71,8 +70,9 @@ class UnitStatus:
 class Session:
     """The child process of one submission: started, loaded, restarted when killed."""
 
-    def __init__(self, submission, workdir, runtime, launcher=None, limits=Limits()):
+    def __init__(self, submission, workdir, runtime, launcher=None, limits=Limits(), exercises=()):
         self.submission = submission
+        self.exercises = exercises
         self.workdir = Path(workdir)
         self.runtime = runtime
         self.launcher = launcher
@@ -90,7 +90,7 @@ class Session:
             raise sandbox.ChildProtocolError("the child did not start properly")
 
     def _load(self, unit):
-        expect = [e.name for e in EXERCISES if e.module in unit.provides]
+        expect = [e.name for e in self.exercises if e.module in unit.provides]
         message = {"op": "load", "module": unit.module_name, "file": unit.file, "expect": expect,
                    "cells": list(unit.cells) if unit.cells is not None else None}
         reply = self.child.request(message, self.limits.load)
@@ -145,8 +145,9 @@ def _import_failure(error, timeout):
 class FunctionUnderTest:
     """A student function, callable from the trusted side; each call runs in the child."""
 
-    def __init__(self, session, exercise, unit_name, stand_ins, limits):
+    def __init__(self, session, exercise, unit_name, stand_ins, limits, oracle=None):
         self.session = session
+        self.oracle = oracle
         self.exercise = exercise
         self.unit_name = unit_name
         self.stand_ins = stand_ins
@@ -156,7 +157,7 @@ class FunctionUnderTest:
         self.oracle_calls = 0
         self.started = time.monotonic()
         self.output = ""
-        self.parameters = parameter_names(references.function(exercise.target))
+        self.parameters = list(contract.parameters(exercise.name))
 
     def __call__(self, *args, **kwargs):
         example = Example(tuple(args), dict(kwargs))
@@ -218,14 +219,14 @@ class FunctionUnderTest:
         reply = {"op": "oracle_result", "id": request.get("id")}
         target = request.get("target")
         self.oracle_calls += 1
-        if target not in self.allowed_oracles or self.oracle_calls > MAX_ORACLE_CALLS:
+        if self.oracle is None or target not in self.allowed_oracles or self.oracle_calls > MAX_ORACLE_CALLS:
             return {**reply, "outcome": "raised", "exc_type": "RuntimeError",
                     "message": "no stand-in is available for this call"}
         args, kwargs = request.get("args"), request.get("kwargs")
         if not isinstance(args, list) or not isinstance(kwargs, dict) or _elements(args, kwargs) > MAX_ORACLE_ELEMENTS:
             return {**reply, "outcome": "raised", "exc_type": "ValueError", "message": "arguments too large"}
         try:
-            value = references.function(target)(*to_plain(args), **to_plain(kwargs))
+            value = self.oracle(target)(*to_plain(args), **to_plain(kwargs))
         except Exception as error:  # noqa: BLE001 - relayed to the student's code as its own error
             return {**reply, "outcome": "raised", "exc_type": type(error).__name__, "message": str(error)[:500]}
         return {**reply, "outcome": "returned", "value": value}
@@ -330,9 +331,16 @@ def _stand_ins(exercise, submission):
     return result
 
 
-def grade_function(session, exercise, unit_name, limits):
-    """Run every check of one exercise; return its FunctionResult."""
-    function = FunctionUnderTest(session, exercise, unit_name, _stand_ins(exercise, session.submission), limits)
+def grade_function(session, exercise, unit_name, limits, oracle=None):
+    """Run every check of one exercise; return its FunctionResult.
+
+    With an ``oracle`` (``oracle("module.function")`` returns the trusted
+    function), the student's own dependencies are replaced by stand-ins
+    answered by it; without one (the public checks of the handout) the
+    student's own dependencies are used.
+    """
+    stand_ins = _stand_ins(exercise, session.submission) if oracle is not None else []
+    function = FunctionUnderTest(session, exercise, unit_name, stand_ins, limits, oracle)
     result = FunctionResult(exercise.module, exercise.name, "passed", 0.0, exercise.points)
     crashed = False
     for check in exercise.checks:
@@ -370,7 +378,8 @@ def _unavailable(exercise, status, detail, traceback=None):
                           traceback=traceback)
 
 
-def grade_submission(submission, student, *, launcher=None, limits=Limits(), workdir=None, only=None):
+def grade_submission(submission, student, *, launcher=None, limits=Limits(), workdir=None, only=None,
+                     exercises=None, oracle=None):
     """Grade a submission that has been read from disk.
 
     Parameters
@@ -386,6 +395,11 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
     only : collection of str, optional
         Grade only these functions (for the project's own tests); the grade
         then lists only them.
+    exercises : sequence of Exercise, optional
+        What to grade; the hidden suite (``grader.declaration``) by default.
+    oracle : callable, optional
+        Answers stand-ins; the reference solutions by default when grading
+        the hidden suite, none otherwise.
 
     Returns
     -------
@@ -395,10 +409,15 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
     try:
         runtime = sandbox.make_runtime(scratch / "runtime")
         staged = stage(submission, scratch / "submission")
-        exercises = [e for e in EXERCISES if only is None or e.name in only]
+        if exercises is None:
+            from grader import references
+            from grader.declaration import EXERCISES as exercises
+
+            oracle = oracle or references.function
+        exercises = [e for e in exercises if only is None or e.name in only]
         needed = {e.module for e in exercises} | {t.split(".")[0] for e in exercises for t in e.depends_on}
         submission.units = [u for u in submission.units if set(u.provides) & needed]
-        session = Session(submission, staged, runtime, launcher, limits)
+        session = Session(submission, staged, runtime, launcher, limits, exercises)
         try:
             units = session.load()
             functions, notes = [], []
@@ -412,7 +431,7 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
             for exercise in exercises:
                 unit = next(u for u in submission.units if exercise.module in u.provides)
                 status = units[unit.module_name]
-                functions.append(_grade_or_explain(session, exercise, unit, status, limits))
+                functions.append(_grade_or_explain(session, exercise, unit, status, limits, oracle))
         finally:
             session.close()
         return Grade(student, functions, notes, overall_status(functions), submission.source)
@@ -421,7 +440,7 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
             shutil.rmtree(scratch, ignore_errors=True)
 
 
-def _grade_or_explain(session, exercise, unit, status, limits):
+def _grade_or_explain(session, exercise, unit, status, limits, oracle):
     if status.status == "missing":
         return _unavailable(exercise, "not found", f"{unit.file.split('/')[-1]} is missing from the submission")
     if status.status != "ok":
@@ -434,7 +453,7 @@ def _grade_or_explain(session, exercise, unit, status, limits):
         return _unavailable(exercise, "not found", f"no function named {exercise.name} was found")
     if availability != "callable":
         return _unavailable(exercise, "not found", f"{exercise.name} is defined but is not a function")
-    return grade_function(session, exercise, unit.module_name, limits)
+    return grade_function(session, exercise, unit.module_name, limits, oracle)
 
 
 def grade_path(path, student=None, **options):
@@ -444,6 +463,10 @@ def grade_path(path, student=None, **options):
     try:
         submission = read_submission(path)
     except SubmissionError as error:
-        functions = [_unavailable(e, "not found", str(error)) for e in EXERCISES]
+        exercises = options.get("exercises")
+        if exercises is None:
+            from grader.declaration import EXERCISES as exercises
+        only = options.get("only")
+        functions = [_unavailable(e, "not found", str(error)) for e in exercises if only is None or e.name in only]
         return Grade(student, functions, [str(error)], "unreadable", path.name)
     return grade_submission(submission, student, **options)

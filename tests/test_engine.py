@@ -52,6 +52,18 @@ def test_declaration_is_complete_and_adds_up():
         assert all(c.statement and c.hint for c in exercise.checks), exercise.name
 
 
+def test_contract_table_matches_the_references():
+    """grader/contract.py names every reference function with its parameters, in order."""
+    import inspect
+
+    from grader import contract, references
+
+    for module, name, params in contract.FUNCTIONS:
+        signature = inspect.signature(references.function(f"{module}.{name}"))
+        assert tuple(signature.parameters) == params, name
+    assert contract.FUNCTION_NAMES == FUNCTION_NAMES
+
+
 def test_stubs_score_zero_with_not_implemented():
     """Every untouched stub is reported as not implemented."""
     grade = grade_path(ROOT / "exercises", "stubs")
