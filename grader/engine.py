@@ -160,14 +160,46 @@ class FunctionUnderTest:
         self.parameters = list(contract.parameters(exercise.name))
 
     def __call__(self, *args, **kwargs):
+        """Call the function under test; return its Outcome (see the module docstring)."""
         example = Example(tuple(args), dict(kwargs))
+        reply = self._send_call(self.exercise.name, self.unit_name, example, self.stand_ins)
+        if reply.get("outcome") == "raised":
+            self._raise_for(reply, example)
+        return self._outcome(reply, example)
+
+    def other(self, name):
+        """Another of the student's functions, called as it is (no stand-ins).
+
+        For the public checks of the handout only, which compare a function
+        with the student's own dependencies (``predict_proba`` with their
+        ``sigmoid``). The hidden checks never use this: they would charge a
+        dependency's mistake twice.
+        """
+        module = contract.module_of(name)
+        unit = next(u.module_name for u in self.session.submission.units if module in u.provides)
+
+        def call(*args, **kwargs):
+            example = Example(tuple(args), dict(kwargs))
+            reply = self._send_call(name, unit, example, [])
+            if reply.get("outcome") == "raised":
+                kind = str(reply.get("exc_type", "Exception"))[:100]
+                if kind == "NotImplementedError":
+                    reason = f"this check needs your {name}, which is not implemented yet"
+                else:
+                    reason = f"this check needs your {name}, which raised {kind}: {str(reply.get('message'))[:300]}"
+                raise Mismatch(example, reason, has_expected=False, mistake="dependency_failed")
+            return self._outcome(reply, example).value
+
+        return call
+
+    def _send_call(self, function_name, unit_name, example, stand_ins):
         if time.monotonic() - self.started > self.limits.function:
             raise Fatal("timed out", f"grading this function took more than {self.limits.function:g} s in all; "
                         "it is far too slow", example)
         self.calls += 1
-        message = {"op": "call", "id": self.calls, "module": self.unit_name, "function": self.exercise.name,
-                   "args": list(args), "kwargs": dict(kwargs),
-                   "stand_ins": [list(s) for s in self.stand_ins], "detect": self.exercise.from_scratch}
+        message = {"op": "call", "id": self.calls, "module": unit_name, "function": function_name,
+                   "args": list(example.args), "kwargs": dict(example.kwargs),
+                   "stand_ins": [list(s) for s in stand_ins], "detect": contract.module_of(function_name) != "sklearn_models"}
         try:
             reply = self.session.call(message, self.limits.call, self._answer_oracle)
         except sandbox.ChildTimeout:
@@ -180,13 +212,14 @@ class FunctionUnderTest:
             raise Fatal("crashed", "the call sent the grader something other than its result", example)
         self._keep_output(reply.get("stdout"))
         used = [str(u)[:200] for u in reply.get("sklearn") or [] if isinstance(u, str)]
-        if used and self.exercise.from_scratch:
-            raise Fatal("uses scikit-learn", f"{self.exercise.name} calls scikit-learn ({', '.join(used)}). "
+        if used and message["detect"]:
+            raise Fatal("uses scikit-learn", f"{function_name} calls scikit-learn ({', '.join(used)}). "
                         "This exercise is from scratch: write it with NumPy. scikit-learn belongs in "
                         "sklearn_models.py only.", example)
+        return reply
+
+    def _outcome(self, reply, example):
         outcome = reply.get("outcome")
-        if outcome == "raised":
-            self._raise_for(reply, example)
         if outcome == "unsendable":
             raise Mismatch(example, f"returned a value the grader cannot check ({str(reply.get('reason'))[:200]})",
                            has_expected=False)
