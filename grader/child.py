@@ -39,6 +39,16 @@ import traceback
 import types
 import warnings
 
+if __name__ == "__main__":
+    # Confine this process before it reads anything else: NumPy, the submission.
+    try:
+        import _lrg_confine as _confine
+    except ImportError:  # pragma: no cover - run from the package
+        from grader import confine as _confine
+    CONFINEMENT = _confine.apply()
+else:
+    CONFINEMENT = []
+
 sys.path.extend(json.loads(os.environ.pop("LRG_SITE_PATHS", "[]")))
 
 import numpy as np  # noqa: E402  (needs the site paths above)
@@ -139,7 +149,7 @@ class Server:
         for path in reversed(message["paths"]):
             sys.path.insert(0, path)
         os.chdir(self.root)
-        self.send({"op": "ready"})
+        self.send({"op": "ready", "layers": list(CONFINEMENT)})
 
     def op_load(self, message):
         name = message["module"]

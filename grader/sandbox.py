@@ -30,7 +30,8 @@ from grader import protocol
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
-RUNTIME_FILES = {"child.py": "_lrg_child.py", "protocol.py": "_lrg_protocol.py"}
+RUNTIME_FILES = {"child.py": "_lrg_child.py", "protocol.py": "_lrg_protocol.py", "confine.py": "_lrg_confine.py"}
+PR_SET_CHILD_SUBREAPER = 36
 
 
 class ChildError(Exception):
@@ -106,6 +107,7 @@ def child_environment(workdir):
         "OMP_NUM_THREADS": "1",
         "OPENBLAS_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
+        "JOBLIB_MULTIPROCESSING": "0",
         "LRG_SITE_PATHS": json.dumps(site_paths()),
     }
     # Some processors need these for a correct OpenBLAS (see the machine notes).
@@ -135,6 +137,16 @@ class Launcher:
         """Run in the forked child before exec (rlimits and the like)."""
         return None
 
+    def environment(self, env, runtime, workdir, private_tmp):
+        """The child's environment, with whatever this launcher's layers need."""
+        env["TMPDIR"] = str(private_tmp)
+        return env
+
+    @property
+    def isolates_processes(self):
+        """True when killing the child's first process ends everything it started."""
+        return "namespaces" in self.layers
+
 
 class ChildProcess:
     """One running child and the two pipes to it.
@@ -151,13 +163,18 @@ class ChildProcess:
 
     def __init__(self, runtime, workdir, launcher=None):
         self.launcher = launcher or Launcher()
+        _become_subreaper()
+        private_tmp = Path(workdir).parent / "tmp"
+        private_tmp.mkdir(exist_ok=True)
+        private_tmp.chmod(0o1777)
         to_child_read, to_child_write = os.pipe()
         from_child_read, from_child_write = os.pipe()
         command = self.launcher.command(runtime, workdir, to_child_read, from_child_write)
+        env = self.launcher.environment(child_environment(workdir), runtime, workdir, private_tmp)
         self.process = subprocess.Popen(
             command,
             cwd=str(workdir),
-            env=child_environment(workdir),
+            env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -166,6 +183,7 @@ class ChildProcess:
             preexec_fn=self.launcher.preexec(),
             close_fds=True,
         )
+        _LIVE.add(self.process.pid)
         os.close(to_child_read)
         os.close(from_child_write)
         self._out = to_child_write
@@ -276,7 +294,14 @@ class ChildProcess:
         return error
 
     def kill(self):
-        """Kill the child and everything in its process group; wait for it."""
+        """Kill the child and everything it started; return once nothing of it is left.
+
+        The child's process group goes first. With the namespaces layer, that
+        ends bubblewrap, whose death kills the first process of the pid
+        namespace, and with it every process inside. Without it, anything
+        that left the group (a double fork) has been re-parented to this
+        process, a child subreaper, and is killed and reaped here.
+        """
         if self.dead:
             return
         self.dead = True
@@ -288,6 +313,8 @@ class ChildProcess:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        _LIVE.discard(self.process.pid)
+        reap_orphans()
         for fd in (self._in, self._out):
             try:
                 os.close(fd)
@@ -303,3 +330,65 @@ class ChildProcess:
             except (ChildError, subprocess.TimeoutExpired, OSError):
                 pass
         self.kill()
+
+
+# --------------------------------------------------------------------------
+# Orphans: processes a child started and abandoned
+# --------------------------------------------------------------------------
+
+_LIVE = set()  # pids of the children this process started and has not yet killed
+_SUBREAPER = []
+
+
+def _become_subreaper():
+    """Make this process adopt orphaned descendants (Linux), once."""
+    if _SUBREAPER or not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    _SUBREAPER.append(libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0)
+
+
+def _own_children():
+    """Pids of this process's children, from /proc."""
+    me = os.getpid()
+    children = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if len(fields) > 1 and int(fields[1]) == me:
+            children.append(int(entry))
+    return children
+
+
+def reap_orphans(rounds=20):
+    """Kill and reap adopted orphans: children of ours that we did not start.
+
+    Live sandbox children and ``multiprocessing`` workers are left alone.
+    """
+    if not (_SUBREAPER and _SUBREAPER[0]):
+        return
+    import multiprocessing
+
+    for _ in range(rounds):
+        keep = set(_LIVE) | {p.pid for p in multiprocessing.active_children()}
+        strays = [pid for pid in _own_children() if pid not in keep]
+        if not strays:
+            return
+        for pid in strays:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        for pid in strays:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
