@@ -20,6 +20,7 @@ that loaded cleanly) after anything that killed it; every call has a time
 limit, and so does each function as a whole.
 """
 
+import contextlib
 import shutil
 import tempfile
 import time
@@ -67,6 +68,13 @@ class UnitStatus:
     notes: list = field(default_factory=list)
 
 
+START_RETRY_PAUSES = (0.0, 0.5, 2.0)  # seconds before each attempt to start a child
+
+
+class GraderError(Exception):
+    """The grader's own machinery failed (a child could not start): no grade may be recorded."""
+
+
 class Session:
     """The child process of one submission: started, loaded, restarted when killed."""
 
@@ -79,15 +87,30 @@ class Session:
         self.limits = limits
         self.child = None
         self.units = {}
+        self.layers = []
 
     def _start(self):
-        self.child = sandbox.ChildProcess(self.runtime, self.workdir, self.launcher)
+        """Start a child and set it up (no student code runs yet); retry the grader's own failures."""
         paths = [str(self.workdir), str(self.workdir / "exercises")]
-        display = self.submission.display
-        reply = self.child.request({"op": "setup", "root": str(self.workdir), "paths": paths, "display": display},
-                                   self.limits.load)
-        if reply.get("op") != "ready":
-            raise sandbox.ChildProtocolError("the child did not start properly")
+        message = {"op": "setup", "root": str(self.workdir), "paths": paths, "display": self.submission.display}
+        problem = None
+        for attempt, pause in enumerate(START_RETRY_PAUSES):
+            time.sleep(pause)
+            try:
+                self.child = sandbox.ChildProcess(self.runtime, self.workdir, self.launcher)
+                reply = self.child.request(message, self.limits.load)
+            except (sandbox.ChildError, OSError) as error:
+                problem = getattr(error, "detail", None) or str(error)
+                if self.child is not None:
+                    self.child.kill()
+                continue
+            if reply.get("op") == "ready":
+                self.layers = [str(layer)[:60] for layer in reply.get("layers") or [] if isinstance(layer, str)]
+                return
+            problem = "the child did not answer its set-up"
+            self.child.kill()
+        raise GraderError(f"the grading process could not be started ({problem}); this is not the "
+                          "student's fault, nothing was recorded")
 
     def _load(self, unit):
         expect = [e.name for e in self.exercises if e.module in unit.provides]
@@ -116,6 +139,11 @@ class Session:
                     "exc_type": "TimeoutError" if error.kind == "timeout" else "ProcessError",
                     "message": _import_failure(error, self.limits.load), "traceback": ""})
         return self.units
+
+    def restart(self):
+        """Kill the child; the next call starts a fresh one."""
+        if self.child is not None:
+            self.child.kill()
 
     def ensure_running(self):
         """Restart the child after a kill, reloading the units that loaded cleanly."""
@@ -412,7 +440,7 @@ def _unavailable(exercise, status, detail, traceback=None):
 
 
 def grade_submission(submission, student, *, launcher=None, limits=Limits(), workdir=None, only=None,
-                     exercises=None, oracle=None):
+                     exercises=None, oracle=None, exclusive=contextlib.nullcontext):
     """Grade a submission that has been read from disk.
 
     Parameters
@@ -433,6 +461,14 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
     oracle : callable, optional
         Answers stand-ins; the reference solutions by default when grading
         the hidden suite, none otherwise.
+    exclusive : callable, optional
+        Returns a context manager during which no other grading runs (bulk
+        grading passes a shared lock); a timed-out function is re-run inside it.
+
+    Raises
+    ------
+    GraderError
+        When the grader's own machinery fails; nothing may be recorded then.
 
     Returns
     -------
@@ -464,10 +500,19 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
             for exercise in exercises:
                 unit = next(u for u in submission.units if exercise.module in u.provides)
                 status = units[unit.module_name]
-                functions.append(_grade_or_explain(session, exercise, unit, status, limits, oracle))
+                result = _grade_or_explain(session, exercise, unit, status, limits, oracle)
+                if result.status == "timed out":
+                    # Load must never change a grade: a timeout stands only if
+                    # it happens again in a fresh child with the machine to itself.
+                    with exclusive():
+                        session.restart()
+                        result = _grade_or_explain(session, exercise, unit, status, limits, oracle)
+                functions.append(result)
         finally:
             session.close()
-        return Grade(student, functions, notes, overall_status(functions), submission.source)
+        layers = list(getattr(launcher, "layers", []) or [])
+        return Grade(student, functions, notes, overall_status(functions), submission.source,
+                     confinement=sorted(set(layers) | {layer.split(" ")[0] for layer in session.layers}))
     finally:
         if workdir is None:
             shutil.rmtree(scratch, ignore_errors=True)

@@ -71,6 +71,10 @@ class Grade:
     status : str
         ``"ok"``, or a short reason (``"import error"``, ``"timeout"``,
         ``"unreadable"``, ...).
+    source : str
+        The file or folder name the submission was read from.
+    confinement : list of str
+        The confinement layers the submission ran under.
     """
 
     student: str
@@ -78,6 +82,7 @@ class Grade:
     notes: list = field(default_factory=list)
     status: str = "ok"
     source: str = ""
+    confinement: list = field(default_factory=list)
 
     @property
     def total(self):
