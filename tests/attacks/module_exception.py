@@ -1,0 +1,2 @@
+# an exception at import time
+raise RuntimeError("boom at import")

@@ -1,0 +1,19 @@
+# modifies its input in place
+import numpy as np
+
+
+def bernoulli_log_likelihood(p, y):
+    y = np.asarray(y, dtype=float)
+    ones = y.sum()
+    zeros = y.size - ones
+    with np.errstate(divide="ignore"):
+        return float((ones * np.log(p) if ones else 0.0) + (zeros * np.log1p(-p) if zeros else 0.0))
+
+
+def bernoulli_mle(y):
+    mean = float(np.mean(np.asarray(y, dtype=float)))
+    if isinstance(y, np.ndarray):
+        y[...] = 0
+    elif isinstance(y, list):
+        y.clear()
+    return mean

@@ -1,0 +1,3 @@
+# non-UTF-8 bytes
+def bernoulli_mle(y):
+    return "ÿþ café"
