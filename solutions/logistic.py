@@ -101,7 +101,7 @@ def sigmoid(z):
     # np.errstate(all="raise").
     with np.errstate(under="ignore"):
         e = np.exp(-np.abs(z))
-        result = 1.0 / (1.0 + np.exp(-z))
+        result = np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
     return float(result) if result.ndim == 0 else result
 
 
