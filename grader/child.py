@@ -512,7 +512,13 @@ def main(argv):
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     os.environ["MPLBACKEND"] = "Agg"
-    Server(incoming, outgoing).serve()
+    profile_path = os.environ.pop("LRG_CHILD_PROFILE", None)
+    if profile_path:  # bench/: where the child's time goes (confinement off only)
+        import cProfile
+
+        cProfile.runctx("Server(incoming, outgoing).serve()", globals(), locals(), profile_path)
+    else:
+        Server(incoming, outgoing).serve()
     outgoing.flush()
     os._exit(0)
 

@@ -111,7 +111,7 @@ def child_environment(workdir):
         "LRG_SITE_PATHS": json.dumps(site_paths()),
     }
     # Some processors need these for a correct OpenBLAS (see the machine notes).
-    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+    for name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "LRG_CHILD_PROFILE"):
         if name in os.environ:
             env[name] = os.environ[name]
     return env
