@@ -1,0 +1,2 @@
+def auc(fpr, tpr):
+    return float(np.trapezoid(fpr, tpr))
