@@ -53,7 +53,7 @@ def to_plain(value):
     return value
 
 
-def _as_number_array(value):
+def as_number_array(value):
     """``value`` as a float ndarray, or None when it is not numbers."""
     if isinstance(value, PandasData):
         value = value.values
@@ -123,7 +123,7 @@ def compare(got, expected, tolerance=EXACT):
             if reason:
                 return f"item {position}: {reason}"
         return None
-    got_array = _as_number_array(got)
+    got_array = as_number_array(got)
     if got_array is None:
         return f"returned {describe_type(got)}, expected numbers"
     expected_array = np.asarray(expected, dtype=float)
@@ -136,7 +136,15 @@ def compare(got, expected, tolerance=EXACT):
         return "the value differs"
     where = tuple(int(i) for i in np.argwhere(bad)[0])
     position = where[0] if len(where) == 1 else where
-    return f"first difference at index {position}: {show(got_array[where].item())} instead of {show(expected_array[where].item())}"
+    return (f"first difference at index {position}: {_show_number(got_array[where].item())} instead of "
+            f"{_show_number(expected_array[where].item())}")
+
+
+def _show_number(value):
+    """A compared number: whole numbers as integers (counts, labels), others as they are."""
+    if math.isfinite(value) and value == int(value) and abs(value) < 2**53:
+        return str(int(value))
+    return show(value)
 
 
 def _close(got, expected, tolerance):
