@@ -1,0 +1,15 @@
+# Bruno Costa - the scikit-learn part
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import roc_auc_score
+
+
+def sklearn_predict_proba(X_train, y_train, X_test, C=1.0):
+    clf = LogisticRegression(C=C, solver="lbfgs", max_iter=1000)
+    clf.fit(X_train, y_train)
+    proba = clf.predict_proba(X_test)
+    return proba[:, list(clf.classes_).index(1)]
+
+
+def auc_by_C(X_train, y_train, X_test, y_test, Cs):
+    return {C: float(roc_auc_score(y_test, sklearn_predict_proba(X_train, y_train, X_test, C))) for C in Cs}

@@ -1,0 +1,59 @@
+"""Logistic regression from scratch  (L. Vogel)."""
+
+import numpy as np
+
+
+def sigmoid(z):
+    z = np.asarray(z, dtype=float)
+    out = np.empty(z.shape)
+    pos = z >= 0
+    # two formulas so that exp never sees a big positive number
+    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
+    ez = np.exp(z[~pos])
+    out[~pos] = ez / (1.0 + ez)
+    if out.ndim == 0:
+        return float(out)
+    return out
+
+
+def log_likelihood(X, y, w):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    z = X @ np.asarray(w, dtype=float)
+    return float(np.sum(y * z - np.logaddexp(0, z)))
+
+
+def log_likelihood_gradient(X, y, w):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    p = sigmoid(X @ np.asarray(w, dtype=float))
+    return X.T @ (y - p)
+
+
+def gradient_step(X, y, w, learning_rate):
+    w = np.asarray(w, dtype=float)
+    return w + learning_rate * log_likelihood_gradient(X, y, w)
+
+
+def fit(X, y, learning_rate=0.001, n_iterations=1000, initial_weights=None):
+    X = np.asarray(X, dtype=float)
+    if initial_weights is None:
+        w = np.zeros(X.shape[1])
+    else:
+        w = np.array(initial_weights, dtype=float)
+    for _ in range(n_iterations):
+        w = gradient_step(X, y, w, learning_rate)
+    return w
+
+
+def predict_proba(X, w):
+    return sigmoid(np.asarray(X, dtype=float) @ np.asarray(w, dtype=float))
+
+
+def predict(X, w, threshold=0.5):
+    return (predict_proba(X, w) >= threshold).astype(np.int64)
+
+
+def add_intercept(X):
+    X = np.asarray(X, dtype=float)
+    return np.hstack([np.ones((X.shape[0], 1)), X])
