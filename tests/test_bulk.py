@@ -1,0 +1,293 @@
+"""Grading a class in bulk: the example class end to end, golden files, and resuming after kill -9.
+
+The example class is graded once per test session, through the real command
+(``python -m grader grade`` with no submission named), and every test here
+reads that one run.
+
+Golden files (``tests/golden/example_class/``) hold the gradebook and one
+student's feedback. When a change to the checks or the reports is meant to
+change them, regenerate them and review the diff::
+
+    LRG_REGEN_GOLDEN=1 python -m pytest tests/test_bulk.py -k golden
+"""
+
+import csv
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from grader import inputs
+from grader.declaration import FUNCTION_NAMES, TOTAL_POINTS
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "submissions"
+GOLDEN = Path(__file__).resolve().parent / "golden" / "example_class"
+GOLDEN_STUDENT = "emil_larsen"
+REGENERATE = os.environ.get("LRG_REGEN_GOLDEN") == "1"
+
+FORMATS = ["text", "html", "simple_format", "md", "ansi"]
+VISIBILITY = ["hidden", "after_due_date", "after_published", "visible"]
+# Gradescope's results.json (https://gradescope-autograders.readthedocs.io, "Output format").
+GRADESCOPE_SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": ["tests"],
+    "anyOf": [{"required": ["score"]}, {"properties": {"tests": {"items": {"required": ["score"]}}}}],
+    "additionalProperties": False,
+    "properties": {
+        "score": {"type": "number"},
+        "max_score": {"type": "number"},
+        "execution_time": {"type": "number"},
+        "output": {"type": "string"},
+        "output_format": {"enum": FORMATS},
+        "test_output_format": {"enum": FORMATS},
+        "test_name_format": {"enum": FORMATS},
+        "visibility": {"enum": VISIBILITY},
+        "stdout_visibility": {"enum": VISIBILITY},
+        "extra_data": {"type": "object"},
+        "leaderboard": {"type": "array"},
+        "tests": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "required": ["name", "score", "max_score", "status", "output", "visibility"],
+                "additionalProperties": False,
+                "properties": {
+                    "score": {"type": "number"},
+                    "max_score": {"type": "number"},
+                    "status": {"enum": ["passed", "failed"]},
+                    "name": {"type": "string", "minLength": 1},
+                    "name_format": {"enum": FORMATS},
+                    "number": {"type": "string"},
+                    "output": {"type": "string"},
+                    "output_format": {"enum": FORMATS},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "visibility": {"enum": VISIBILITY},
+                    "extra_data": {"type": "object"},
+                },
+            },
+        },
+    },
+}
+
+
+def run_grade(*args, timeout=1800):
+    """``python -m grader grade ARGS`` in a fresh process; the completed process."""
+    return subprocess.run([sys.executable, "-m", "grader", "grade", *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.reader(handle))
+
+
+def results_of(out, student):
+    return json.loads((out / "results" / f"{student}.json").read_text(encoding="utf-8"))
+
+
+def tree(folder):
+    """Every file under ``folder``: relative path -> bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="session")
+def example_class(tmp_path_factory):
+    """The README's main job: the bundled example class, graded once, with two workers."""
+    out = tmp_path_factory.mktemp("example-class") / "grades"
+    done = run_grade("-o", out, "--jobs", "2")
+    students = [e.student for e in inputs.discover([EXAMPLES], tmp_path_factory.mktemp("scratch")).entries]
+    return out, done, students
+
+
+# --------------------------------------------------------------------------
+# The example class end to end
+# --------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_grading_completes_with_a_summary(example_class):
+    """Exit 0 whatever the scores; a progress bar on stderr; the summary on stdout."""
+    _, done, students = example_class
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "grading" in done.stderr and "100%" in done.stderr
+    assert f"Graded {len(students)} of {len(students)} submissions" in done.stdout
+    for figure in ("failed to load:", "timed out:", "mean score:"):
+        assert figure in done.stdout
+
+
+@pytest.mark.slow
+def test_gradebook_has_the_contract_columns_and_one_sorted_row_per_student(example_class):
+    out, _, students = example_class
+    rows = read_csv(out / "grades.csv")
+    assert rows[0] == ["student", *FUNCTION_NAMES, "total", "max_total", "status"]
+    assert [r[0] for r in rows[1:]] == sorted(students)
+    for row in rows[1:]:
+        points = [float(cell) for cell in row[1:-1]]  # numbers, all of them
+        assert abs(sum(points[:-2]) - points[-2]) < 1e-6
+        assert points[-1] == TOTAL_POINTS
+        assert row[-1]
+
+
+@pytest.mark.slow
+def test_results_follow_gradescopes_schema(example_class):
+    """One results.json per student, valid, with one test per function in contract order."""
+    out, _, students = example_class
+    assert sorted(p.stem for p in (out / "results").glob("*.json")) == sorted(students)
+    for student in students:
+        text = (out / "results" / f"{student}.json").read_text(encoding="utf-8")
+        results = json.loads(text)
+        jsonschema.validate(results, GRADESCOPE_SCHEMA)
+        assert [t["name"] for t in results["tests"]] == list(FUNCTION_NAMES)
+        assert abs(sum(t["score"] for t in results["tests"]) - results["score"]) < 1e-6
+        assert results["max_score"] == TOTAL_POINTS
+        for test in results["tests"]:
+            assert (test["status"] == "passed") == (test["score"] == test["max_score"])
+            assert test["output"].strip()
+        assert str(ROOT) not in text and "/tmp/" not in text  # no absolute path
+        assert text == json.dumps(results, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.slow
+def test_feedback_is_written_as_markdown_and_escaped_html(example_class):
+    out, _, students = example_class
+    for student in students:
+        markdown = (out / "feedback" / f"{student}.md").read_text(encoding="utf-8")
+        page = (out / "feedback" / f"{student}.html").read_text(encoding="utf-8")
+        assert markdown.startswith(f"# {student}: ")
+        assert page.startswith("<!DOCTYPE html>") and f"<h1>{student}: " in page
+        assert "<script" not in page
+    # a report with a traceback: the student's text arrives escaped, never as markup
+    page = (out / "feedback" / "omar_farouk.html").read_text(encoding="utf-8")
+    assert "<pre><code>" in page and "&" in page
+
+
+@pytest.mark.slow
+def test_the_class_report_shows_plots_and_common_failures(example_class):
+    out, _, students = example_class
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert report.count("<svg") == 4
+    for heading in ("Score distribution", "Points per function", "Pass rate per check", "Most common failures"):
+        assert heading in report
+    for name in FUNCTION_NAMES:
+        assert name in report
+    for student in students:
+        assert f'href="feedback/{student}.html"' in report
+    assert "students who share the function" in report
+
+
+@pytest.mark.slow
+def test_odd_and_broken_submissions_get_their_own_clear_status(example_class):
+    """The notebook, the single file, the LMS zip, the late LMS files, the broken and the half-done."""
+    out, _, _ = example_class
+    broken = results_of(out, "priya_patel")
+    assert broken["score"] == 0 and broken["extra_data"]["status"] == "unreadable"
+    assert "not a valid notebook" in broken["output"]
+    syntax = results_of(out, "omar_farouk")
+    assert "import error" in syntax["extra_data"]["status"]
+    by_module = {}
+    for test in syntax["tests"]:
+        by_module.setdefault(test["extra_data"]["module"], []).append(test)
+    assert all(t["extra_data"]["status"] == "import error" for t in by_module["logistic"])
+    assert sum(t["score"] for t in by_module["mle"]) > 0  # the other modules are graded as usual
+    assert results_of(out, "smithjane")["extra_data"]["late"] is True
+    for student in ("hugo_martin", "ivy_chen", "kowalskijan", "smithjane"):
+        assert results_of(out, student)["score"] > 0, student
+    half = {t["name"]: t["extra_data"]["status"] for t in results_of(out, "dana_okafor")["tests"]}
+    assert "not implemented" in half.values() and "passed" in half.values()
+    if "fit" in FUNCTION_NAMES:
+        loop = {t["name"]: t["extra_data"]["status"] for t in results_of(out, "tomas_silva")["tests"]}
+        assert loop["fit"] == "timed out"
+        assert "timeout" in results_of(out, "tomas_silva")["extra_data"]["status"]
+
+
+def _golden(name, actual):
+    path = GOLDEN / name
+    if REGENERATE:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(actual, encoding="utf-8")
+    assert path.is_file(), f"no golden file {path}; create it with LRG_REGEN_GOLDEN=1"
+    assert actual == path.read_text(encoding="utf-8"), (
+        f"{name} differs from its golden copy; if the change is intended, regenerate with "
+        "LRG_REGEN_GOLDEN=1 python -m pytest tests/test_bulk.py -k golden and review the diff")
+
+
+@pytest.mark.slow
+def test_golden_gradebook(example_class):
+    out, _, _ = example_class
+    _golden("grades.csv", (out / "grades.csv").read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+def test_golden_feedback(example_class):
+    out, _, _ = example_class
+    _golden(f"feedback/{GOLDEN_STUDENT}.md", (out / "feedback" / f"{GOLDEN_STUDENT}.md").read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------
+# Crash safety
+# --------------------------------------------------------------------------
+
+
+SMALL_CLASS = ["alice_nguyen", "dana_okafor", "emil_larsen", "ivy_chen.py", "priya_patel.ipynb",
+               "kowalskijan_345678_9012345_hw6.zip", *sorted(p.name for p in EXAMPLES.glob("smithjane_*"))]
+QUICK = "bernoulli_log_likelihood,bernoulli_mle"
+
+
+def _process_group_gone(pgid, seconds):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(pgid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.slow
+def test_a_run_killed_with_sigkill_resumes_to_the_same_files(tmp_path):
+    """kill -9 at about a third, run again: only the rest is graded, and every file is as in one run."""
+    klass = tmp_path / "class"
+    klass.mkdir()
+    for name in SMALL_CLASS:
+        source = EXAMPLES / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, klass / name)
+    students = len(inputs.discover([klass], tmp_path / "scratch").entries)
+
+    whole = tmp_path / "whole"
+    assert run_grade(klass, "-o", whole, "--jobs", "2", "--only", QUICK).returncode == 0
+
+    killed = tmp_path / "killed"
+    command = [sys.executable, "-m", "grader", "grade", klass, "-o", killed, "--jobs", "2", "--only", QUICK]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    try:
+        deadline = time.monotonic() + 600
+        while len(list((killed / "results").glob("*.json"))) < students // 3 and time.monotonic() < deadline:
+            assert process.poll() is None, "the run ended before it could be killed"
+            time.sleep(0.05)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        # the workers die with the main process: nothing goes on grading behind our back
+        assert _process_group_gone(process.pid, 30)
+    finally:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    finished = len(list((killed / "results").glob("*.json")))
+    assert 0 < finished < students
+
+    resumed = run_grade(klass, "-o", killed, "--jobs", "2", "--only", QUICK)
+    assert resumed.returncode == 0
+    assert "already graded; resuming" in resumed.stderr
+    assert tree(killed) == tree(whole)
