@@ -68,6 +68,7 @@ def run_check(options):
 
 def run_grade(options):
     from grader import bulk
+    from grader.archives import ArchiveError
     from grader.confinement import ConfinementError
     from grader.declaration import FUNCTION_NAMES
 
@@ -79,7 +80,7 @@ def run_grade(options):
     try:
         summary = bulk.grade_class(paths, options.out, jobs=options.jobs, only=options.only, fresh=options.fresh,
                                    confinement=options.confinement, progress=not options.quiet)
-    except FileNotFoundError as error:
+    except (FileNotFoundError, ArchiveError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except ConfinementError as error:

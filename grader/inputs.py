@@ -49,6 +49,7 @@ MOODLE = re.compile(r"^(?P<name>.+?)_(?P<user>\d+)_assignsubmission_(?:file|onli
 RESUBMITTED = re.compile(r"^(?P<stem>.+?)-\d+(?P<suffix>\.[A-Za-z0-9]+)$")
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 MAX_ID_LENGTH = 64
+MAX_NESTING = 2  # a zip in a zip is unpacked; deeper nesting is left as it is
 
 
 class InputError(Exception):
@@ -478,7 +479,7 @@ def safe_file_name(name):
     return name if name not in ("", ".", "..") else "file"
 
 
-def _materialize_one(path, name, scratch):
+def _materialize_one(path, name, scratch, depth=0):
     path = Path(path)
     if path.is_symlink():
         raise InputError("unreadable", f"{path.name} is a symbolic link; submit the file itself")
@@ -488,14 +489,14 @@ def _materialize_one(path, name, scratch):
         zips = [c for c in path.iterdir() if c.suffix.lower() == ".zip" and c.is_file()]
         others = [c for c in path.iterdir() if c not in zips and c.name not in IGNORED_NAMES
                   and not c.name.startswith(".")]
-        if len(zips) == 1 and not others:  # a folder holding only the student's zip
-            return _materialize_one(zips[0], zips[0].name, scratch)
+        if len(zips) == 1 and not others and depth < MAX_NESTING:  # a folder holding only the student's zip
+            return _materialize_one(zips[0], zips[0].name, scratch / f"nested-{depth}", depth + 1)
         return path
     if name.lower().endswith(".zip") or path.suffix.lower() == ".zip":
         folder = scratch / _stem(safe_file_name(name))
         _extract(path, folder, name)
         _check_not_empty(folder, name)
-        return _unwrap(folder)
+        return _materialize_one(_unwrap(folder), name, scratch, depth + 1)
     if name != path.name:  # an LMS name: read it under the student's own file name
         target = scratch / safe_file_name(name)
         _copy_file(path, target, name)

@@ -287,3 +287,15 @@ def test_a_zip_bomb_in_a_class_costs_only_its_student(tmp_path):
                                           "hw/.DS_Store": "x"})
     folder = materialize(one(fine), tmp_path / "work2")
     assert [p.name for p in folder.rglob("*") if p.is_file()] == ["mle.py"]
+
+
+def test_a_zip_in_a_zip_is_unpacked_once_more(tmp_path):
+    """Students zip their zip: one level of nesting is opened, each level under the same caps."""
+    inner = make_zip(tmp_path / "inner.zip", {"exercises/mle.py": MLE})
+    outer = make_zip(tmp_path / "ann.zip", {"hw.zip": inner.read_bytes()})
+    folder = materialize(one(outer), tmp_path / "work")
+    assert [p.name for p in folder.rglob("*.py")] == ["mle.py"]
+    bomb = make_zip(tmp_path / "bomb.zip", {"x.py": b"\0" * 60_000_000})
+    with pytest.raises(InputError) as refused:
+        materialize(one(make_zip(tmp_path / "mallory.zip", {"bomb.zip": bomb.read_bytes()})), tmp_path / "w2")
+    assert refused.value.status == "unsafe archive"
