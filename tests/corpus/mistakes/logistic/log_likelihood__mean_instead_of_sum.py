@@ -1,0 +1,5 @@
+def log_likelihood(X, y, w):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    z = X @ np.asarray(w, dtype=float)
+    return float(np.mean(y * z - np.logaddexp(0, z)))

@@ -1,0 +1,4 @@
+def log_likelihood_gradient(X, y, w):
+    X = np.asarray(X, dtype=float)
+    y = np.asarray(y, dtype=float)
+    return X.T @ (y - sigmoid(X @ np.asarray(w, dtype=float))) / len(y)

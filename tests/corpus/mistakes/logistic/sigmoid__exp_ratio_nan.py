@@ -1,0 +1,4 @@
+def sigmoid(z):
+    z = np.asarray(z, dtype=float)
+    result = np.exp(z) / (1 + np.exp(z))
+    return float(result) if result.ndim == 0 else result
