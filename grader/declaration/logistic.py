@@ -40,7 +40,7 @@ from grader.declaration import Exercise, Mistake
 from grader.protocol import Opaque, PandasData
 from grader.strategies import (FORMATS, as_format, call, design_matrices, floats, logistic_problems, logit_inputs,
                                logits, shuffled_index)
-from grader.values import Tolerance, compare, describe_type, show, to_plain
+from grader.values import EXACT, Tolerance, compare, describe_type, show, to_plain
 
 ref_sigmoid = references.function("logistic.sigmoid")
 ref_log_likelihood = references.function("logistic.log_likelihood")
@@ -57,7 +57,6 @@ LL_TOLERANCE = Tolerance(rtol=1e-9, atol=1e-9)
 GRADIENT_TOLERANCE = Tolerance(rtol=1e-9, atol=1e-9)
 FINITE_DIFFERENCE_TOLERANCE = Tolerance(rtol=1e-5, atol=1e-5)
 FIT_TOLERANCE = Tolerance(rtol=1e-7, atol=1e-9)
-EXACT = Tolerance()
 
 NO_ASARRAY = r"unsupported operand type\(s\) for [@*]: 'list'|can't multiply sequence by non-int"
 MATMUL_MISMATCH = (r"mismatch in its core dimension|shapes \(.*\) and \(.*\) not aligned|"
