@@ -176,7 +176,9 @@ def _type_name(value):
 def _pandas_kind(value):
     """``"Series"`` or ``"DataFrame"`` for a real pandas object, else None."""
     for cls in type(value).__mro__:
-        if cls.__module__.startswith("pandas.") and cls.__name__ in ("Series", "DataFrame"):
+        module = getattr(cls, "__module__", "") or ""
+        # pandas 3 reports "pandas" as the module of Series and DataFrame; older ones "pandas.core...".
+        if (module == "pandas" or module.startswith("pandas.")) and cls.__name__ in ("Series", "DataFrame"):
             return cls.__name__
     return None
 

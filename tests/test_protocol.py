@@ -106,3 +106,13 @@ def test_array_size_must_match_its_shape():
     np.save(buffer, np.zeros(4))
     with pytest.raises(ProtocolError, match="does not match"):
         protocol.decode_npy(buffer.getvalue()[:-8])
+
+
+def test_real_pandas_objects_travel_as_pandas_data():
+    """A pandas Series or DataFrame (any pandas version) arrives as PandasData, not as an opaque object."""
+    pd = pytest.importorskip("pandas")
+    message = roundtrip({"op": "x", "series": pd.Series([1.0, 2.0], index=[3, 1]),
+                         "frame": pd.DataFrame({"a": [1, 2]}, index=[7, 5])})
+    assert isinstance(message["series"], PandasData) and message["series"].kind == "Series"
+    assert message["series"].index.tolist() == [3, 1]
+    assert isinstance(message["frame"], PandasData) and message["frame"].columns == ["a"]
