@@ -41,12 +41,20 @@ def stub_source(reference_source):
         if isinstance(node, ast.FunctionDef):
             if node.name.startswith("_"):
                 continue  # a private helper belongs to one possible answer
+            if ast.get_docstring(node) is None:
+                raise ValueError(f"{node.name} has no docstring: a stub is its signature and docstring")
             docstring_end = node.body[0].end_lineno
-            head = "\n".join(lines[node.lineno - 1 : docstring_end])
+            first_line = min([node.lineno] + [d.lineno for d in node.decorator_list])
+            head = "\n".join(lines[first_line - 1 : docstring_end])
             message = f"{node.name} is not implemented yet: replace this line with your code"
             out.append(f'{head}\n    raise NotImplementedError("{message}")')
+        elif isinstance(node, ast.ClassDef) or (isinstance(node, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id.startswith("_") for t in node.targets)):
+            continue  # classes and private constants belong to an answer too
         else:
             out.append("\n".join(lines[node.lineno - 1 : node.end_lineno]))
+    if not (tree.body and isinstance(tree.body[0], ast.Expr) and isinstance(tree.body[0].value, ast.Constant)):
+        raise ValueError("a reference module must open with its lesson (the module docstring)")
     docstring, rest = out[0], _group(out[1:])
     rest[0] = STUB_HEADER + rest[0]
     return docstring + "\n\n" + "\n\n\n".join(rest) + "\n"
