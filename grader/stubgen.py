@@ -49,7 +49,7 @@ def stub_source(reference_source):
             message = f"{node.name} is not implemented yet: replace this line with your code"
             out.append(f'{head}\n    raise NotImplementedError("{message}")')
         elif isinstance(node, ast.ClassDef) or (isinstance(node, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id.startswith("_") for t in node.targets)):
+                isinstance(t, ast.Name) and t.id.startswith("_") and not t.id.startswith("__") for t in node.targets)):
             continue  # classes and private constants belong to an answer too
         else:
             out.append("\n".join(lines[node.lineno - 1 : node.end_lineno]))
