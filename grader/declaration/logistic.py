@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from scipy.special import expit
 
-from grader import protocol, references
+from grader import references
 from grader.checks import Mismatch, StudentRaised, agrees, holds, no_warnings, returns_new, unchanged
 from grader.declaration import Exercise, Mistake
 from grader.protocol import Opaque, PandasData
@@ -63,21 +63,7 @@ MATMUL_MISMATCH = (r"mismatch in its core dimension|shapes \(.*\) and \(.*\) not
                    r"matrices are not aligned|operands could not be broadcast together")
 
 
-def stand_ins_carry_pandas():
-    """Whether pandas objects survive the trip from the child back to the grader.
-
-    pandas 3 names the module of ``Series`` and ``DataFrame`` ``"pandas"``,
-    which ``protocol._pandas_kind`` (looking for ``"pandas."``) does not yet
-    recognise: a Series a student returns, or passes on to a stand-in (the
-    reference ``gradient_step`` passes ``X`` and ``y`` as they are), arrives as
-    Opaque, and a correct function would be failed. Until the protocol accepts
-    ``"pandas"``, pandas inputs are left out of this module's strategies.
-    """
-    fake_series = type("Series", (), {"__module__": "pandas"})
-    return protocol._pandas_kind(fake_series()) is not None
-
-
-INPUT_FORMATS = FORMATS if stand_ins_carry_pandas() else tuple(f for f in FORMATS if f != "pandas")
+INPUT_FORMATS = FORMATS
 NUMPY_FORMATS = tuple(f for f in INPUT_FORMATS if f != "list")
 
 
