@@ -1,0 +1,3 @@
+def mse(X, y, w):
+    residuals = np.asarray(X, dtype=float) @ np.asarray(w, dtype=float) - np.asarray(y, dtype=float)
+    return float(np.sum(residuals**2))

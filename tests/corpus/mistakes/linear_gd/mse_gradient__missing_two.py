@@ -1,0 +1,3 @@
+def mse_gradient(X, y, w):
+    X = np.asarray(X, dtype=float)
+    return X.T @ (X @ np.asarray(w, dtype=float) - np.asarray(y, dtype=float)) / len(X)
