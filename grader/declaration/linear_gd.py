@@ -10,7 +10,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from grader import protocol, references
+from grader import references
 from grader.checks import Mismatch, agrees, holds, returns_form, returns_new, unchanged
 from grader.declaration import Exercise, Mistake
 from grader.strategies import FORMATS, as_format, call, design_matrices, floats, shuffled_index
@@ -32,23 +32,6 @@ READ_ONLY_ERROR = r"read-only"
 # --------------------------------------------------------------------------
 # Strategies
 # --------------------------------------------------------------------------
-
-
-def stand_ins_carry_pandas():
-    """Whether pandas objects survive the trip from the child to a stand-in's oracle.
-
-    pandas 3 names the module of ``Series`` and ``DataFrame`` ``"pandas"``,
-    which ``protocol._pandas_kind`` (looking for ``"pandas."``) does not yet
-    recognise: such values arrive as Opaque, and any function passing its raw
-    pandas inputs on to a stand-in (the reference ``linear_regression_gd``
-    passes ``y``) would crash. Until the protocol accepts ``"pandas"``, the
-    inputs that may reach a stand-in are sent as arrays instead.
-    """
-    fake_series = type("Series", (), {"__module__": "pandas"})
-    return protocol._pandas_kind(fake_series()) is not None
-
-
-PANDAS_THROUGH_STAND_INS = stand_ins_carry_pandas()
 
 
 @st.composite
@@ -377,8 +360,7 @@ def gd_problems(draw, *, formats=FORMATS, max_rows=12):
     y = draw(targets(n, max_abs=5.0))
     fmt = draw(st.sampled_from(formats))
     index = draw(shuffled_index(n)) if fmt == "pandas" else None
-    y_format = fmt if fmt != "pandas" or PANDAS_THROUGH_STAND_INS else "array"  # see stand_ins_carry_pandas
-    return {"X": as_format(X, fmt, index), "y": as_format(y, y_format, index, name="y"), "d": d, "format": fmt}
+    return {"X": as_format(X, fmt, index), "y": as_format(y, fmt, index, name="y"), "d": d, "format": fmt}
 
 
 @st.composite

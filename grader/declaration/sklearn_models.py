@@ -24,7 +24,6 @@ from sklearn.metrics import roc_auc_score
 from grader import references
 from grader.checks import Mismatch, agrees, holds, returns_form, unchanged
 from grader.declaration import Exercise, Mistake
-from grader.declaration.linear_gd import PANDAS_THROUGH_STAND_INS
 from grader.protocol import PandasData
 from grader.strategies import FORMATS, as_format, call, shuffled_index
 from grader.values import Tolerance, compare, show, to_plain
@@ -34,10 +33,6 @@ ref_auc_by_C = references.function("sklearn_models.auc_by_C")
 
 PROBA_TOLERANCE = Tolerance(atol=1e-4)
 AUC_TOLERANCE = Tolerance(atol=1e-6)
-
-# auc_by_C's inputs reach the stand-ins of sklearn_predict_proba and roc_curve;
-# see linear_gd.stand_ins_carry_pandas.
-AUC_FORMATS = FORMATS if PANDAS_THROUGH_STAND_INS else ("array", "list")
 
 
 # --------------------------------------------------------------------------
@@ -108,7 +103,7 @@ def proba_calls(draw, *, formats=FORMATS):
 
 
 @st.composite
-def auc_calls(draw, *, formats=AUC_FORMATS):
+def auc_calls(draw, *, formats=FORMATS):
     """auc_by_C calls with 1 to 4 distinct values of C, as a list, a tuple or an array."""
     split = draw(classification_splits(formats=formats))
     Cs = draw(st.lists(c_values(), min_size=1, max_size=4, unique=True))
