@@ -21,6 +21,7 @@ limit, and so does each function as a whole.
 """
 
 import contextlib
+import functools
 import shutil
 import tempfile
 import time
@@ -434,6 +435,21 @@ def grade_function(session, exercise, unit_name, limits, oracle=None):
     return result
 
 
+@functools.cache
+def _one_thread_per_process():
+    """Keep BLAS/OpenMP in this process to one thread.
+
+    The reference computations are tiny; with parallel workers and their
+    children on the same cores, extra BLAS threads only fight each other
+    (scikit-learn fits were seen 15x slower that way).
+    """
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # scikit-learn brings it; without it, nothing to limit
+        return None
+    return threadpool_limits(1)
+
+
 def _unavailable(exercise, status, detail, traceback=None):
     return FunctionResult(exercise.module, exercise.name, status, 0.0, exercise.points, detail=detail,
                           traceback=traceback)
@@ -474,6 +490,7 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
     -------
     Grade
     """
+    _one_thread_per_process()
     scratch = Path(workdir or tempfile.mkdtemp(prefix="lrg-grade-"))
     try:
         runtime = sandbox.make_runtime(scratch / "runtime")

@@ -24,21 +24,21 @@ lists; tagged objects for everything else:
 ``{"$float": "nan"}``   nan, ``"inf"`` or ``"-inf"``
 ``{"$tuple": [...]}``   a tuple
 ``{"$dict": [[k, v]]}`` a dict (keys may be any value, e.g. floats)
-``{"$nd": i}``          an ndarray: blob ``i`` in ``.npy`` format
-``{"$np": i}``          a NumPy scalar (float64, int64, bool_, ...): blob
-                        ``i`` as a 0-d ``.npy`` array
+``{"$nd": [i, t, s]}``  an ndarray: the raw bytes in blob ``i``, dtype
+                        ``t`` (from an allow-list, e.g. ``"<f8"``), shape ``s``
+``{"$np": [i, t, []]}`` a NumPy scalar (float64, int64, bool_, ...), the
+                        same way with an empty shape
 ``{"$pandas": ...}``    a pandas Series or DataFrame: values, index,
                         columns (see :class:`PandasData`)
 ``{"$opaque": name}``   any other object, by type name only
 ======================  ==================================================
 
-Arrays are decoded from their raw bytes with a dtype from a short allow-list
-(bool, integers, floats); nothing is ever unpickled, and no object from the
-other side is ever called. Depth, node count, string length and sizes are
+Arrays are rebuilt from their raw bytes with a dtype from a short allow-list
+(bool, integers, floats) and a checked shape: nothing is ever unpickled or
+evaluated, and no object from the other side is ever called. Depth, node count, string length and sizes are
 capped; anything off raises :class:`ProtocolError`.
 """
 
-import io
 import json
 import math
 import struct
@@ -55,6 +55,10 @@ MAX_DEPTH = 40
 MAX_NODES = 200_000
 MAX_STRING = 200_000
 ALLOWED_DTYPE_KINDS = "biuf"  # bool, signed int, unsigned int, float
+ALLOWED_DTYPES = frozenset(
+    ["|b1", "|i1", "|u1", "<i2", "<u2", "<i4", "<u4", "<i8", "<u8", "<f2", "<f4", "<f8"]
+)
+MAX_DIMENSIONS = 32
 
 
 class ProtocolError(Exception):
@@ -196,15 +200,14 @@ def _pandas_to_data(value, kind):
 
 
 def _encode_array(array, blobs, tag, describe_unknown):
-    """Put ``array`` in ``blobs`` as .npy bytes and return its tag."""
-    if array.dtype.kind not in ALLOWED_DTYPE_KINDS or array.dtype.hasobject:
+    """Put ``array``'s raw bytes in ``blobs`` and return its tag with dtype and shape."""
+    if array.dtype.kind not in ALLOWED_DTYPE_KINDS or array.dtype.hasobject or array.dtype.fields:
         if describe_unknown:
             return {"$opaque": f"numpy.ndarray of dtype {str(array.dtype)[:50]}"}
         raise ProtocolError(f"cannot send an array of dtype {array.dtype}")
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)  # (ascontiguousarray would make 0-d arrays 1-d)
-    blobs.append(buffer.getvalue())
-    return {tag: len(blobs) - 1}
+    little = array.dtype.newbyteorder("<") if array.dtype.byteorder == ">" else array.dtype
+    blobs.append(np.ascontiguousarray(array, dtype=little).tobytes())
+    return {tag: [len(blobs) - 1, little.str, list(array.shape)]}
 
 
 class _Decoder:
@@ -276,10 +279,13 @@ class _Decoder:
             return self._pandas(body, depth)
         raise ProtocolError(f"unknown tag {str(tag)[:40]!r}")
 
-    def _array(self, index):
+    def _array(self, body):
+        if not isinstance(body, list) or len(body) != 3:
+            raise ProtocolError("malformed array")
+        index, dtype, shape = body
         if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(self.blobs):
             raise ProtocolError("array refers to a missing blob")
-        return decode_npy(self.blobs[index])
+        return decode_array(self.blobs[index], dtype, shape)
 
     def _pandas(self, body, depth):
         if not isinstance(body, dict) or set(body) != {"kind", "values", "index", "columns"}:
@@ -305,42 +311,31 @@ class _Decoder:
         return self.make_pandas(data) if self.make_pandas else data
 
 
-def decode_npy(data):
-    """Read one ``.npy`` payload strictly: allowed dtypes, exact size, no pickle.
+def decode_array(data, dtype, shape):
+    """Rebuild one array strictly: an allowed dtype, a sane shape, exactly the right size.
 
     Parameters
     ----------
     data : bytes
-        The payload.
+        The raw, C-ordered bytes.
+    dtype : str
+        A dtype string from :data:`ALLOWED_DTYPES`.
+    shape : list of int
 
     Returns
     -------
     ndarray
         A new, writeable array.
     """
-    stream = io.BytesIO(data)
-    try:
-        version = np.lib.format.read_magic(stream)
-        if version == (1, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_1_0(stream)
-        elif version == (2, 0):
-            shape, fortran, dtype = np.lib.format.read_array_header_2_0(stream)
-        else:
-            raise ProtocolError("unsupported .npy version")
-    except ProtocolError:
-        raise
-    except Exception as error:  # malformed header: a ValueError of some kind
-        raise ProtocolError(f"malformed array: {str(error)[:100]}") from None
-    if dtype.kind not in ALLOWED_DTYPE_KINDS or dtype.hasobject or dtype.fields is not None:
+    if not isinstance(dtype, str) or dtype not in ALLOWED_DTYPES:
         raise ProtocolError(f"array dtype {str(dtype)[:40]} is not allowed")
-    if len(shape) > 32 or any(not isinstance(n, int) or n < 0 for n in shape):
+    if (not isinstance(shape, list) or len(shape) > MAX_DIMENSIONS
+            or any(not isinstance(n, int) or isinstance(n, bool) or n < 0 for n in shape)):
         raise ProtocolError("malformed array shape")
-    count = math.prod(shape)
-    payload = data[stream.tell():]
-    if count * dtype.itemsize != len(payload):
+    dtype = np.dtype(dtype)
+    if math.prod(shape) * dtype.itemsize != len(data):
         raise ProtocolError("array size does not match its shape")
-    order = "F" if fortran else "C"
-    return np.frombuffer(payload, dtype=dtype).reshape(shape, order=order).copy()
+    return np.frombuffer(data, dtype=dtype).reshape(shape).copy()
 
 
 def decode(tree, blobs, *, make_pandas=None):
