@@ -1,0 +1,208 @@
+"""The pytest plugin of the student handout: public checks as plain pytest tests.
+
+The handout's ``conftest.py`` loads this plugin, and its ``tests/`` folder
+holds one test per function (``test_sigmoid`` in ``tests/test_logistic.py``,
+...), each a single call ``feedback.check("sigmoid")``. So ``pytest``,
+``pytest -k sigmoid``, ``-x`` and ``-q`` work as a student expects.
+
+Once collection is done, the plugin knows which functions were selected. The
+first test that runs grades all of them at once, in one child process (the
+same engine and the same confinement of student code as at grading time);
+each test then reports its own function: it passes, or fails with a clean
+message (the call, what came back, what was expected, the hint) and no
+traceback into the grader. At the end, a table of the functions with their
+public points, and a plain line that hidden checks run at grading time.
+"""
+
+import warnings
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from grader import public
+from grader.report import _function_section
+
+TEST_PREFIX = "test_"
+HIDDEN_CHECKS_LINE = ("These are the public checks only. At grading time hidden checks test every function on many "
+                      "more inputs (pandas inputs too) against reference solutions; they decide your grade.")
+_FEEDBACK = pytest.StashKey()
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("feedback", "public checks of the exercises")
+    group.addoption("--submission", metavar="PATH", default=None,
+                    help="check this folder, .py file or .ipynb notebook instead of exercises/")
+
+
+def pytest_configure(config):
+    config.stash[_FEEDBACK] = Feedback(config.rootpath, config.getoption("submission"))
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Run the functions' tests in the order of the exercises (mle first), other tests after them."""
+    order = {name: index for index, name in enumerate(public.FUNCTION_NAMES)}
+    items.sort(key=lambda item: order.get(_function_of(item), len(order)))
+
+
+def pytest_collection_finish(session):
+    """Remember which functions the selected tests are about (``-k``, node ids, ``--lf``...)."""
+    names = [_function_of(item) for item in session.items]
+    session.config.stash[_FEEDBACK].select(name for name in names if name)
+
+
+def _function_of(item):
+    name = getattr(item, "originalname", item.name)
+    if "feedback" in getattr(item, "fixturenames", ()) and name.startswith(TEST_PREFIX):
+        function = name[len(TEST_PREFIX):]
+        if function in public.FUNCTION_NAMES:
+            return function
+    return None
+
+
+@pytest.fixture(scope="session")
+def feedback(request):
+    """The public checks' verdicts: ``feedback.check("sigmoid")`` passes or fails the test."""
+    return request.config.stash[_FEEDBACK]
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    summary = config.stash[_FEEDBACK].summary()
+    if not summary:
+        return
+    terminalreporter.write_sep("=", "public checks")
+    for line in summary:
+        terminalreporter.write_line(line)
+
+
+class Feedback:
+    """Grades the selected functions once, on first use, and answers for each.
+
+    Parameters
+    ----------
+    root : Path
+        The handout folder.
+    submission : str, optional
+        What to check instead of the handout's ``exercises/`` folder.
+    """
+
+    def __init__(self, root, submission=None):
+        self.root = Path(root)
+        self.submission = submission
+        self.names = []
+        self.grade = None
+        self.error = None
+
+    def select(self, names):
+        """The functions to grade, in contract order."""
+        wanted = set(names)
+        self.names = [name for name in public.FUNCTION_NAMES if name in wanted]
+
+    def check(self, name):
+        """Pass, or fail the calling test with the public checks' feedback for ``name``."""
+        __tracebackhide__ = True
+        result = self.result(name)
+        if result.status != "passed":
+            pytest.fail(describe(result), pytrace=False)
+
+    def result(self, name):
+        """The FunctionResult of ``name`` (grading every selected function on first use)."""
+        __tracebackhide__ = True
+        if self.grade is None and self.error is None:
+            self._grade()
+        if self.error is not None:
+            pytest.fail(self.error, pytrace=False)
+        return next(f for f in self.grade.functions if f.name == name)
+
+    def _grade(self):
+        from grader.engine import grade_path
+
+        if self.submission:
+            path = Path(self.submission)
+            path = path if path.is_absolute() else Path.cwd() / path
+        else:
+            path = self.root  # its exercises/ folder is found and read, shown as exercises/<module>.py
+        exercises = [public.exercise(name) for name in self.names]
+        _warm_up({exercise.module for exercise in exercises})
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # the checks' own library warnings are not the student's
+                self.grade = grade_path(path, "you", exercises=exercises)
+        except Exception as error:  # noqa: BLE001 - reported to the student without the grader's traceback
+            self.error = (f"The checks could not run ({type(error).__name__}: {error}). This is a problem of the "
+                          "checking machinery, not of your code: tell your instructor.")
+
+    def summary(self):
+        """Lines for the end of the run: the table, notes, and the line about hidden checks."""
+        if self.grade is None:
+            return []
+        functions = self.grade.functions
+        width = max(len(f.name) for f in functions)
+        lines = [f"{'function'.ljust(width)}  {'status'.ljust(16)}  public points"]
+        for function in functions:
+            lines.append(f"{function.name.ljust(width)}  {function.status.ljust(16)}  "
+                         f"{_points(function.points)} / {_points(function.max_points)}")
+        lines.append(f"{'total'.ljust(width)}  {''.ljust(16)}  {_points(self.grade.total)} / "
+                     f"{_points(self.grade.max_total)}")
+        lines += [f"Note: {note}" for note in self.grade.notes]
+        lines.append(HIDDEN_CHECKS_LINE)
+        return lines
+
+
+def describe(result):
+    """The failure message of one function: what was called, what came back, what was expected, the hint.
+
+    A crash that fails several checks the same way is shown once, with the
+    names of the other checks it failed.
+    """
+    header = f"{result.status} ({_points(result.points)} / {_points(result.max_points)} public points)"
+    if result.status == "not implemented":
+        return (f"{header}\n{result.name} raises NotImplementedError: it (or a function it calls) is not written "
+                "yet. Replace the `raise NotImplementedError(...)` line with your code.")
+    shown, same_crash = [], []
+    for failure in result.failures:
+        if failure.traceback and any((f.reason, f.traceback) == (failure.reason, failure.traceback) for f in shown):
+            same_crash.append(failure.check)
+        else:
+            shown.append(failure)
+    body = []
+    for line in _function_section(replace(result, failures=shown))[1:]:  # its first line: a Markdown heading
+        if line.startswith("```"):
+            continue
+        body.append(line[4:] if line.startswith("### ") else line)
+    if same_crash:
+        body.append(f"The same error also failed: {', '.join(same_crash)}.")
+    return header + "\n\n" + "\n".join(body).strip() + "\n"
+
+
+# Libraries the checks of each module compute expected values with. Importing
+# scikit-learn takes a second or more: a background thread does it while the
+# child process starts and loads the student's modules.
+LIBRARIES = {
+    "linear_gd": ("sklearn.metrics",),
+    "logistic": ("scipy.special", "sklearn.metrics"),
+    "evaluation": ("sklearn.metrics",),
+    "sklearn_models": ("sklearn.linear_model", "sklearn.metrics"),
+}
+
+
+def _warm_up(modules):
+    import importlib
+    import threading
+
+    names = sorted({name for module in modules for name in LIBRARIES.get(module, ())})
+
+    def load():
+        for name in names:
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                pass  # reported where the check needs it
+
+    if names:
+        threading.Thread(target=load, name="import-libraries", daemon=True).start()
+
+
+def _points(value):
+    return f"{value:g}"
+
