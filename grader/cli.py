@@ -10,6 +10,8 @@ grade [SUBMISSION ...] [-o OUT] [--jobs N] [--confinement MODE]
     and write grades.csv, results/, feedback/ and report.html into OUT.
 autograder [-o ZIP]
     Build the Gradescope autograder zip.
+release [-o DIR]
+    Build the student handout (stubs, lessons, public checks) into DIR.
 """
 
 import argparse
@@ -47,6 +49,8 @@ def build_parser():
     grade.add_argument("--quiet", action="store_true", help="no progress bar")
     autograder = commands.add_parser("autograder", help="build the Gradescope autograder zip")
     autograder.add_argument("-o", "--out", default="autograder.zip", help="the zip to write")
+    release = commands.add_parser("release", help="build the student handout: stubs, lessons, public checks")
+    release.add_argument("-o", "--out", default="handout", help="the folder to write (default: handout/)")
     return parser
 
 
@@ -102,6 +106,18 @@ def run_autograder(options):
     return 0
 
 
+def run_release(options):
+    from grader.release import ReleaseError, build_handout
+
+    try:
+        path = build_handout(options.out)
+    except ReleaseError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"Wrote the handout to {path}: give students this folder (it holds no reference solution)")
+    return 0
+
+
 def main(argv=None):
     """Run a command; return the exit status (0 when grading completed, whatever the score)."""
     options = build_parser().parse_args(argv)
@@ -111,6 +127,8 @@ def main(argv=None):
         return run_grade(options)
     if options.command == "autograder":
         return run_autograder(options)
+    if options.command == "release":
+        return run_release(options)
     return 2
 
 
