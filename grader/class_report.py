@@ -63,6 +63,7 @@ class ClassStats:
         self.max_total = max((float(r.get("max_score", 0)) for _, r in self.students), default=0.0)
         seen = {t.get("name") for _, r in self.students for t in r["tests"]}
         self.functions = [e for e in EXERCISES if e.name in seen]
+        self.unreadable = sum(1 for _, r in self.students if (r.get("extra_data") or {}).get("status") in UNREADABLE)
         self.outcomes = {e.name: Counter() for e in self.functions}
         self.checks = {e.name: {c.name: [0, 0] for c in e.checks} for e in self.functions}
         self.failures = {e.name: Counter() for e in self.functions}
@@ -84,10 +85,10 @@ class ClassStats:
         status = extra.get("status", "passed")
         if status == "passed":
             return
+        if unreadable:
+            return  # no code to learn from: counted once in the overview, not once per function
         failures = extra.get("failures") or []
         groups = {(f.get("check"), f.get("mistake")) for f in failures} or {(None, status)}
-        if unreadable:
-            groups = {(None, "submission could not be read")}
         for group in groups:
             self.failures[name][group] += 1
 
@@ -261,7 +262,8 @@ def _overview(stats):
     mean, median = statistics.fmean(stats.scores), statistics.median(stats.scores)
     full = sum(1 for s in stats.scores if s >= stats.max_total > 0)
     figures = [("students", stats.n), ("mean score", f"{mean:.1f}"), ("median", f"{median:g}"),
-               ("full marks", full), ("out of", number(stats.max_total))]
+               ("full marks", full), ("out of", number(stats.max_total)),
+               ("could not be read", stats.unreadable)]
     cells = "".join(f"<div class=\"figure\">{html.escape(str(v))}<small>{html.escape(k)}</small></div>"
                     for k, v in figures)
     return f"<div class=\"figures\">{cells}</div>"
@@ -283,7 +285,8 @@ def _function_table(stats):
 
 
 def _failure_table(stats):
-    lines = ["<p>Each function's most common failures (a student counts once per failure).</p>", "<table>",
+    lines = ["<p>Each function's most common failures (a student counts once per failure; submissions that "
+             "could not be read are left out).</p>", "<table>",
              "<thead><tr><th>function</th><th>failure</th><th>students</th><th>hint given</th></tr></thead>",
              "<tbody>"]
     any_row = False
