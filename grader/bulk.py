@@ -261,6 +261,7 @@ class ClassLock:
 
     @contextlib.contextmanager
     def grading(self):
+        """Held (shared) while one submission is graded."""
         fcntl.flock(self.gate, fcntl.LOCK_EX)  # pass the gate: closed while someone waits to be alone
         fcntl.flock(self.fd, fcntl.LOCK_SH)
         fcntl.flock(self.gate, fcntl.LOCK_UN)
@@ -352,6 +353,7 @@ def is_done(out, student, submission_sha256, grader_sha256):
 
 
 def default_jobs():
+    """One worker per core."""
     return os.cpu_count() or 1
 
 

@@ -65,10 +65,12 @@ def remove_temporaries(out):
 
 
 def result_path(out, student):
+    """``OUT/results/<student>.json``."""
     return Path(out) / "results" / f"{student}.json"
 
 
 def feedback_paths(out, student):
+    """``OUT/feedback/<student>.md`` and ``.html``."""
     folder = Path(out) / "feedback"
     return folder / f"{student}.md", folder / f"{student}.html"
 
@@ -191,6 +193,7 @@ def read_results(path):
 
 
 def gradebook_header():
+    """The contract's columns: student, one per function in contract order, total, max_total, status."""
     return ["student", *FUNCTION_NAMES, "total", "max_total", "status"]
 
 
