@@ -4,6 +4,8 @@ Runs inside the child process (a copy sits in its runtime folder as
 ``_lrg_confine.py``) and uses the standard library only. Given the settings
 the grader put in ``LRG_CONFINE`` (JSON), :func:`apply`:
 
+0. sets its resource limits (when it was forked by the zygote rather than
+   started with them);
 1. drops to an unprivileged user and group with no supplementary groups
    (when started as root inside the sandbox);
 2. sets ``no_new_privs`` (nothing it executes can gain privileges);
@@ -129,6 +131,13 @@ def apply(settings=None):
     if settings is None:
         settings = json.loads(os.environ.pop("LRG_CONFINE", "{}") or "{}")
     layers = []
+    limits = settings.get("rlimits")
+    if limits:  # before dropping privileges: only root may set a limit above the current one
+        import resource
+
+        for name, value in limits.items():
+            resource.setrlimit(getattr(resource, name), (int(value), int(value)))
+        layers.append("rlimits")
     user = settings.get("user")
     if user:
         drop_privileges(int(user[0]), int(user[1]))

@@ -58,17 +58,16 @@ class ResourceLimits:
     open_files: int = 256
     cpu_seconds: int = 900
 
+    def as_settings(self):
+        """The limits by ``resource`` constant name (for the child to set on itself)."""
+        return {"RLIMIT_AS": self.address_space, "RLIMIT_NPROC": self.processes,
+                "RLIMIT_FSIZE": self.file_size, "RLIMIT_NOFILE": self.open_files,
+                "RLIMIT_CPU": self.cpu_seconds, "RLIMIT_CORE": 0}
+
     def apply(self):
         """Set the limits on the calling process (run between fork and exec)."""
-        for limit, value in (
-            (resource.RLIMIT_AS, self.address_space),
-            (resource.RLIMIT_NPROC, self.processes),
-            (resource.RLIMIT_FSIZE, self.file_size),
-            (resource.RLIMIT_NOFILE, self.open_files),
-            (resource.RLIMIT_CPU, self.cpu_seconds),
-            (resource.RLIMIT_CORE, 0),
-        ):
-            resource.setrlimit(limit, (value, value))
+        for name, value in self.as_settings().items():
+            resource.setrlimit(getattr(resource, name), (value, value))
 
 
 def bubblewrap():
@@ -176,6 +175,8 @@ class ConfinedLauncher(sandbox.Launcher):
 
     def environment(self, env, runtime, workdir, private_tmp):
         settings = {}
+        if "rlimits" in self.layers:
+            settings["rlimits"] = self.limits.as_settings()
         if "user" in self.layers:
             settings["user"] = [self.uid, self.uid]
         if "landlock" in self.layers:

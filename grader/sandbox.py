@@ -147,6 +147,11 @@ class Launcher:
         """True when killing the child's first process ends everything it started."""
         return "namespaces" in self.layers
 
+    @property
+    def uses_zygote(self):
+        """True when children are forked from the pre-imported zygote (no namespaces to set up)."""
+        return "namespaces" not in self.layers
+
 
 class ChildProcess:
     """One running child and the two pipes to it.
@@ -171,21 +176,26 @@ class ChildProcess:
         from_child_read, from_child_write = os.pipe()
         command = self.launcher.command(runtime, workdir, to_child_read, from_child_write)
         env = self.launcher.environment(child_environment(workdir), runtime, workdir, private_tmp)
-        self.process = subprocess.Popen(
-            command,
-            cwd=str(workdir),
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            pass_fds=(to_child_read, from_child_write),
-            start_new_session=True,
-            preexec_fn=self.launcher.preexec(),
-            close_fds=True,
-        )
-        _LIVE.add(self.process.pid)
-        os.close(to_child_read)
-        os.close(from_child_write)
+        try:
+            if self.launcher.uses_zygote:
+                self.process = shared_zygote().spawn(workdir, env, to_child_read, from_child_write)
+            else:
+                self.process = subprocess.Popen(
+                    command,
+                    cwd=str(workdir),
+                    env=env,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    pass_fds=(to_child_read, from_child_write),
+                    start_new_session=True,
+                    preexec_fn=self.launcher.preexec(),
+                    close_fds=True,
+                )
+                _LIVE.add(self.process.pid)
+        finally:
+            os.close(to_child_read)
+            os.close(from_child_write)
         self._out = to_child_write
         self._in = from_child_read
         os.set_blocking(self._in, False)
@@ -392,3 +402,110 @@ def reap_orphans(rounds=20):
                 os.waitpid(pid, 0)
             except ChildProcessError:
                 pass
+
+
+# --------------------------------------------------------------------------
+# The zygote: a pre-imported process that forks children in milliseconds
+# --------------------------------------------------------------------------
+
+ZYGOTE_TIMEOUT = 60.0
+
+
+class Zygote:
+    """A secret-free process with NumPy, pandas and scikit-learn imported, forking one child per request.
+
+    It runs the same runtime as any child (``child.py --zygote``) and never
+    sees a reference or a check; see ``child.zygote``. Used when no
+    namespaces have to be set up for each child (confinement off or
+    best-effort without bubblewrap); bubblewrap starts a fresh interpreter.
+    """
+
+    def __init__(self):
+        import socket
+        import tempfile
+
+        self.folder = Path(tempfile.mkdtemp(prefix="lrg-zygote-"))
+        runtime = make_runtime(self.folder / "runtime")
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.process = subprocess.Popen(
+            [sys.executable, "-S", "-s", "-B", str(runtime / "_lrg_child.py"), "--zygote", str(theirs.fileno())],
+            cwd=str(self.folder), env=child_environment(self.folder), stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
+            start_new_session=True, close_fds=True,
+        )
+        theirs.close()
+        self.socket = ours
+        self.socket.settimeout(ZYGOTE_TIMEOUT)
+        self.owner = os.getpid()
+        _LIVE.add(self.process.pid)
+
+    @property
+    def alive(self):
+        return self.owner == os.getpid() and self.process.poll() is None
+
+    def _request(self, message, fds=()):
+        import socket
+
+        socket.send_fds(self.socket, [json.dumps(message).encode("utf-8")], list(fds))
+        reply = self.socket.recv(1 << 16)
+        if not reply:
+            raise OSError("the zygote ended")
+        return json.loads(reply.decode("utf-8"))
+
+    def spawn(self, workdir, env, read_fd, write_fd):
+        """Fork a child serving on these pipe ends; return a handle like a Popen."""
+        reply = self._request({"op": "spawn", "workdir": str(workdir), "env": env}, (read_fd, write_fd))
+        return _Forked(self, int(reply["pid"]))
+
+    def status(self, pid):
+        """The exit code of a forked child (negative: killed by that signal), or None while it runs."""
+        return self._request({"op": "status", "pid": pid}).get("code")
+
+    def close(self):
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        _LIVE.discard(self.process.pid)
+        self.socket.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class _Forked:
+    """A child forked by the zygote, with the part of the Popen interface the sandbox uses."""
+
+    def __init__(self, zygote, pid):
+        self.zygote = zygote
+        self.pid = pid
+        self.returncode = None
+
+    def wait(self, timeout=None):
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.returncode is None:
+            code = self.zygote.status(self.pid) if self.zygote.alive else -signal.SIGKILL
+            if code is not None:
+                self.returncode = code
+                break
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"forked child {self.pid}", timeout)
+            time.sleep(0.005)
+        return self.returncode
+
+
+_ZYGOTE = []
+
+
+def shared_zygote():
+    """This process's zygote, started (again) when needed."""
+    if not _ZYGOTE or not _ZYGOTE[0].alive:
+        if _ZYGOTE and _ZYGOTE[0].owner == os.getpid():
+            _ZYGOTE[0].close()
+        _ZYGOTE[:] = [Zygote()]
+        import atexit
+
+        atexit.register(_ZYGOTE[0].close)
+    return _ZYGOTE[0]
