@@ -141,6 +141,32 @@ class Check:
     public: bool = False
 
 
+def _deterministic_hypothesis():
+    """Make Hypothesis draw the same inputs whatever else is loaded, and write nothing.
+
+    Recent Hypothesis versions mix in constants collected from the source of
+    every "local" module that happens to be imported (here: the grader, the
+    references, the tests), and cache them in ``.hypothesis/`` in the working
+    folder. Both would make the inputs depend on the process (``check`` vs
+    ``grade`` vs ``pytest``) and the folder, so the collection is switched off
+    and Hypothesis's storage goes to a private temporary folder.
+    """
+    import tempfile
+
+    from hypothesis import configuration
+
+    configuration.set_hypothesis_home_dir(tempfile.mkdtemp(prefix="lrg-hypothesis-"))
+    try:
+        from hypothesis.internal.conjecture import providers
+    except ImportError:  # pragma: no cover - a Hypothesis without the providers module
+        return
+    if hasattr(providers, "_get_local_constants") and hasattr(providers, "Constants"):
+        providers._get_local_constants = lambda: providers.Constants()
+
+
+_deterministic_hypothesis()
+
+
 def _seed(*parts):
     return zlib.crc32("/".join(parts).encode("utf-8"))
 

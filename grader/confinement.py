@@ -40,7 +40,9 @@ from grader import sandbox
 from grader.confine import landlock_abi
 
 MODES = ("strict", "best-effort", "off")
-SANDBOX_UID_BASE = 61000
+# The separate users are SANDBOX_UID_BASE + slot; LRG_SANDBOX_UID_BASE picks another free range
+# (tests use it to keep concurrent runs apart).
+SANDBOX_UID_BASE = int(os.environ.get("LRG_SANDBOX_UID_BASE", "61000"))
 PRIVATE_TMP_BYTES = 64 * 1024 * 1024
 
 

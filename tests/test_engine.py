@@ -185,3 +185,36 @@ def test_unreadable_submission_is_a_row_not_a_crash(tmp_path):
     grade = grade_path(path)
     assert grade.status == "unreadable" and grade.total == 0
     assert "not JSON" in grade.notes[0]
+
+
+HASH_EXAMPLES = """
+import hashlib, sys
+sys.path.insert(0, {root!r})
+{extra}
+from grader import protocol
+from grader.checks import _seed, generated_examples
+from grader.declaration import EXERCISES
+digest = hashlib.sha256()
+for exercise in EXERCISES[:3]:
+    for check in exercise.checks:
+        if check.strategy is not None:
+            for example in generated_examples(check, _seed(exercise.target, check.name)):
+                digest.update(protocol.pack({{"op": "x", "args": list(example.args), "kwargs": example.kwargs}}))
+print(digest.hexdigest())
+"""
+
+
+def test_generated_inputs_do_not_depend_on_the_process_or_folder(tmp_path):
+    """The same inputs are drawn whatever else is imported and wherever the grader runs; nothing is written."""
+    import subprocess
+    import sys
+
+    runs = []
+    for folder, extra in ((tmp_path / "a", ""), (tmp_path / "b", "import grader.bulk, grader.release, grader.public")):
+        folder.mkdir()
+        code = HASH_EXAMPLES.format(root=str(ROOT), extra=extra)
+        result = subprocess.run([sys.executable, "-c", code], cwd=folder, capture_output=True, text=True, timeout=600)
+        assert result.returncode == 0, result.stderr
+        runs.append(result.stdout.strip())
+        assert list(folder.iterdir()) == [], "Hypothesis wrote into the working folder"
+    assert runs[0] == runs[1]

@@ -1,0 +1,137 @@
+"""Confinement as a whole: strict refuses without bubblewrap; a hostile class leaks nothing.
+
+The class test copies the project, plants a unique canary string in the
+references and the hidden checks of the copy, and grades a class of honest
+students and attackers with that copy under strict confinement. Afterwards:
+the canary is in no output and in no file the run created, the honest
+students' results equal those of grading them alone, no process of the run
+is alive, and nothing was written outside the output folder.
+"""
+
+import os
+import secrets
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader import confinement
+from grader.confinement import ConfinementError
+
+ROOT = Path(__file__).resolve().parent.parent
+ATTACKS = Path(__file__).resolve().parent / "attacks"
+CLASS_ATTACKS = ["read_secrets", "walk_frames", "write_results", "write_startup_files", "kill_everything",
+                 "double_fork", "forge_channel", "fake_passed", "network", "lying_objects"]
+
+
+def test_strict_refuses_without_bubblewrap(monkeypatch):
+    """Asked for strict confinement on a machine without bubblewrap, the grader refuses and says why."""
+    monkeypatch.setattr(confinement, "bubblewrap", lambda: None)
+    with pytest.raises(ConfinementError, match="bubblewrap"):
+        confinement.launcher_for("strict")
+    best_effort = confinement.launcher_for("best-effort")
+    assert "namespaces" not in best_effort.layers and "rlimits" in best_effort.layers
+
+
+def test_grade_command_refuses_strict_without_bubblewrap(tmp_path):
+    """`grade --confinement strict` exits non-zero, writes no grades, when bwrap is not on PATH."""
+    env = dict(os.environ, PATH=str(tmp_path))  # no bwrap there (python is called by its full path)
+    result = subprocess.run([sys.executable, "-m", "grader", "grade", str(ATTACKS / "network.py"), "-o",
+                             str(tmp_path / "out"), "--confinement", "strict", "--quiet"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode != 0
+    assert "bubblewrap" in result.stderr
+    assert not (tmp_path / "out" / "grades.csv").exists()
+
+
+def _copy_project_with_canary(target, canary):
+    shutil.copytree(ROOT, target, ignore=shutil.ignore_patterns(".git", "__pycache__", ".hypothesis", "grades",
+                                                                "handout", "*.zip", "examples", "golden"))
+    planted = []
+    for path in list((target / "solutions").glob("*.py")) + list((target / "grader" / "declaration").glob("*.py")):
+        text = path.read_text()
+        path.write_text(text + f'\n\n_CANARY = "{canary}"  # planted by tests/test_confinement.py\n')
+        planted.append(path)
+    return planted
+
+
+UID_BASE = 62000  # this test's own range of sandbox users
+
+
+def _sandbox_processes():
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                uid = os.stat(f"/proc/{entry}").st_uid
+            except OSError:
+                continue
+            if UID_BASE <= uid < UID_BASE + 1000:
+                pids.append(int(entry))
+    return pids
+
+
+def _files_under(folder):
+    return {p: p.stat().st_mtime_ns for p in Path(folder).rglob("*") if p.is_file()}
+
+
+def _grade(project, submissions, out):
+    return subprocess.run([sys.executable, "-m", "grader", "grade", *map(str, submissions), "-o", str(out),
+                           "--confinement", "strict", "--jobs", "2", "--quiet",
+                           "--only", "bernoulli_log_likelihood,bernoulli_mle"],
+                          cwd=project, capture_output=True, text=True, timeout=1200,
+                          env=dict(os.environ, PYTHONPATH=str(project), LRG_SANDBOX_UID_BASE=str(UID_BASE)))
+
+
+@pytest.mark.slow
+def test_hostile_class_leaks_nothing(tmp_path):
+    """Attackers graded beside honest students: no canary anywhere, honest grades unchanged, nothing left."""
+    try:
+        confinement.launcher_for("strict")
+    except ConfinementError as error:
+        if os.environ.get("CI"):
+            pytest.fail(str(error))
+        pytest.skip(str(error))
+    canary = f"CANARY-{secrets.token_hex(12)}"
+    project = tmp_path / "project"
+    _copy_project_with_canary(project, canary)
+    honest = tmp_path / "honest"
+    honest.mkdir()
+    (honest / "ada.py").write_text((ATTACKS / "_honest.py").read_text() + (
+        "\n\ndef bernoulli_mle(y):\n    y = np.asarray(y, dtype=float)\n    if y.size == 0:\n"
+        "        raise ValueError('empty')\n    return float(y.mean())\n"))
+    (honest / "bob.py").write_text((ATTACKS / "_honest.py").read_text() + (
+        "\n\ndef bernoulli_mle(y):\n    return float(sum(y)) / len(y)\n"))
+    hostile = tmp_path / "class"
+    shutil.copytree(honest, hostile)
+    for name in CLASS_ATTACKS:
+        shutil.copy(ATTACKS / f"{name}.py", hostile / f"{name}.py")
+    project_before = _files_under(project)
+    tmp_before = set(Path("/tmp").iterdir())
+
+    together = _grade(project, [hostile], tmp_path / "out-class")
+    alone = _grade(project, [honest], tmp_path / "out-alone")
+    assert together.returncode == 0, together.stderr[-3000:]
+    assert alone.returncode == 0, alone.stderr[-3000:]
+
+    for student in ("ada", "bob"):
+        assert (tmp_path / "out-class" / "results" / f"{student}.json").read_bytes() == \
+               (tmp_path / "out-alone" / "results" / f"{student}.json").read_bytes()
+    for path in (tmp_path / "out-class").rglob("*"):
+        if path.is_file():
+            assert canary.encode() not in path.read_bytes(), f"the canary leaked into {path}"
+    assert canary not in together.stdout + together.stderr
+    for path in set(Path("/tmp").iterdir()) - tmp_before:
+        files = [path] if path.is_file() else [p for p in path.rglob("*") if p.is_file()]
+        for file in files:
+            try:
+                assert canary.encode() not in file.read_bytes(), f"the canary leaked into {file}"
+            except OSError:
+                pass
+    assert _sandbox_processes() == [], "a process of the run is still alive"
+    assert _files_under(project) == project_before, "something was written inside the project"
+    assert not list(Path("/tmp").glob("lrg-attack-*")), "a submission left a file in the host's /tmp"
+    forged = tmp_path / "out-class" / "results" / "write_results.json"
+    assert b'"score": 100' not in forged.read_bytes()
