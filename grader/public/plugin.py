@@ -123,7 +123,6 @@ class Feedback:
         else:
             path = self.root  # its exercises/ folder is found and read, shown as exercises/<module>.py
         exercises = [public.exercise(name) for name in self.names]
-        _warm_up({exercise.module for exercise in exercises})
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # the checks' own library warnings are not the student's
@@ -173,34 +172,6 @@ def describe(result):
     if same_crash:
         body.append(f"The same error also failed: {', '.join(same_crash)}.")
     return header + "\n\n" + "\n".join(body).strip() + "\n"
-
-
-# Libraries the checks of each module compute expected values with. Importing
-# scikit-learn takes a second or more: a background thread does it while the
-# child process starts and loads the student's modules.
-LIBRARIES = {
-    "linear_gd": ("sklearn.metrics",),
-    "logistic": ("scipy.special", "sklearn.metrics"),
-    "evaluation": ("sklearn.metrics",),
-    "sklearn_models": ("sklearn.linear_model", "sklearn.metrics"),
-}
-
-
-def _warm_up(modules):
-    import importlib
-    import threading
-
-    names = sorted({name for module in modules for name in LIBRARIES.get(module, ())})
-
-    def load():
-        for name in names:
-            try:
-                importlib.import_module(name)
-            except ImportError:
-                pass  # reported where the check needs it
-
-    if names:
-        threading.Thread(target=load, name="import-libraries", daemon=True).start()
 
 
 def _points(value):
