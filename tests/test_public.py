@@ -31,6 +31,13 @@ def test_points_add_up():
         assert abs(sum(c.points for c in exercise.checks) - exercise.points) < 1e-9, exercise.name
 
 
+def test_public_points_mirror_the_graded_points():
+    """The table a student sees gives each function the weight it has in the grade."""
+    from grader.declaration import EXERCISES
+
+    assert {e.name: e.points for e in public.EXERCISES} == {e.name: e.points for e in EXERCISES}
+
+
 def test_every_check_states_its_property_and_hint():
     for exercise in public.EXERCISES:
         assert len({c.name for c in exercise.checks}) == len(exercise.checks), exercise.name
