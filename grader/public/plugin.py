@@ -165,9 +165,10 @@ def describe(result):
         else:
             shown.append(failure)
     body = []
-    for line in _function_section(replace(result, failures=shown))[1:]:  # its first line: a Markdown heading
-        if line.startswith("```"):
-            continue
+    section = "\n".join(_function_section(replace(result, failures=shown))[1:])  # [0]: a Markdown heading
+    for line in section.splitlines():
+        if line.startswith("```") or line.lstrip().startswith('File "<frozen'):
+            continue  # Markdown fences, and Python's import machinery, which is not the student's code
         body.append(line[4:] if line.startswith("### ") else line)
     if same_crash:
         body.append(f"The same error also failed: {', '.join(same_crash)}.")
