@@ -225,7 +225,8 @@ def _launcher(job):
     if job.confinement not in _WORKER["launchers"]:
         from grader.confinement import launcher_for
 
-        _WORKER["launchers"][job.confinement] = launcher_for(job.confinement, _WORKER["slot"])
+        # A slot claimed machine-wide: no other grading run shares this worker's sandbox user.
+        _WORKER["launchers"][job.confinement] = launcher_for(job.confinement)
     return _WORKER["launchers"][job.confinement]
 
 

@@ -192,15 +192,45 @@ class ConfinedLauncher(sandbox.Launcher):
         return env
 
 
-def launcher_for(mode, slot=0):
+_CLAIMED = {}
+
+
+def claim_slot(folder="/tmp/lrg-sandbox-slots", limit=1000):
+    """A worker slot no other grading process on this machine holds, kept for this process's life.
+
+    Each slot is a lock file; holding its exclusive lock (released by the
+    kernel when the process ends, however it ends) means the sandbox user
+    ``SANDBOX_UID_BASE + slot`` and its process count belong to this process
+    alone, even with several gradings running at once.
+    """
+    import fcntl
+
+    pid = os.getpid()
+    if pid in _CLAIMED:
+        return _CLAIMED[pid][0]
+    os.makedirs(folder, mode=0o755, exist_ok=True)
+    for slot in range(limit):
+        handle = open(os.path.join(folder, f"{SANDBOX_UID_BASE + slot}.lock"), "w")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        _CLAIMED[pid] = (slot, handle)
+        return slot
+    raise ConfinementError(f"no free sandbox slot among {limit}")
+
+
+def launcher_for(mode, slot=None):
     """The launcher for a confinement mode, or raise ConfinementError in strict mode.
 
     Parameters
     ----------
     mode : str
         ``strict``, ``best-effort`` or ``off``.
-    slot : int
-        The worker slot (see ConfinedLauncher).
+    slot : int, optional
+        The worker slot (see ConfinedLauncher); by default one claimed for
+        this process with :func:`claim_slot`.
 
     Returns
     -------
@@ -218,6 +248,6 @@ def launcher_for(mode, slot=0):
                 f"strict confinement needs {', '.join(missing)}, which this machine lacks"
                 + (" (install the Debian package bubblewrap)" if "namespaces" in missing else "")
                 + "; use --confinement best-effort to grade anyway (not official)")
-        return ConfinedLauncher(layers=required_layers(), slot=slot)
+        return ConfinedLauncher(layers=required_layers(), slot=claim_slot() if slot is None else slot)
     layers = [layer for layer in ("namespaces", "user", "rlimits", "landlock") if layer in available]
-    return ConfinedLauncher(layers=layers, slot=slot)
+    return ConfinedLauncher(layers=layers, slot=claim_slot() if slot is None else slot)
