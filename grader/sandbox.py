@@ -315,15 +315,7 @@ class ChildProcess:
         if self.dead:
             return
         self.dead = True
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
-        _LIVE.discard(self.process.pid)
+        _kill_group(self.process)
         reap_orphans()
         for fd in (self._in, self._out):
             try:
@@ -347,6 +339,19 @@ class ChildProcess:
 # --------------------------------------------------------------------------
 
 _LIVE = set()  # pids of the children this process started and has not yet killed
+
+
+def _kill_group(process):
+    """SIGKILL a process's group (it leads a session of its own) and wait for the process."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
+    _LIVE.discard(process.pid)
 _SUBREAPER = []
 
 
@@ -462,15 +467,7 @@ class Zygote:
         return self._request({"op": "status", "pid": pid}).get("code")
 
     def close(self):
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
-        _LIVE.discard(self.process.pid)
+        _kill_group(self.process)
         self.socket.close()
         shutil.rmtree(self.folder, ignore_errors=True)
 

@@ -20,7 +20,7 @@ from grader.checks import Mismatch, holds, raises, returns_form, unchanged
 from grader.declaration import Exercise, Mistake
 from grader.protocol import Opaque, PandasData
 from grader.strategies import FORMATS, as_format, call, label_arrays, shuffled_index
-from grader.values import Tolerance, compare, describe_type, show, show_call, to_plain
+from grader.values import Tolerance, as_number_array, compare, describe_type, show, show_call, to_plain
 
 ref_confusion_matrix = references.function("evaluation.confusion_matrix")
 ref_roc_curve = references.function("evaluation.roc_curve")
@@ -37,19 +37,6 @@ AUC_TOLERANCE = Tolerance(rtol=1e-12, atol=1e-12)
 # --------------------------------------------------------------------------
 # Shared helpers
 # --------------------------------------------------------------------------
-
-
-def _numbers(value):
-    """``value`` (decoded from the child) as a float ndarray, or None when it is not numbers."""
-    if isinstance(value, PandasData):
-        value = value.values
-    if isinstance(value, (Opaque, dict, str)) or value is None:
-        return None
-    try:
-        array = np.asarray(value, dtype=float)
-    except (ValueError, TypeError):
-        return None
-    return array
 
 
 def _plain_labels(values):
@@ -123,7 +110,7 @@ def _confusion_agrees(oracle):
         expected = oracle(*to_plain(example.args))
         reason = compare(got, expected, COUNTS_EXACT)
         if reason:
-            array = _numbers(got)
+            array = as_number_array(got)
             mistake = None
             if array is not None and array.ndim == 2 and array.shape != (2, 2) and array.size < 4:
                 mistake = "absent_class"
@@ -267,7 +254,7 @@ def _curve(value):
     """(fpr, tpr, thresholds) as three 1-D float arrays of one length, or None."""
     if not isinstance(value, (tuple, list)) or len(value) != 3:
         return None
-    parts = [_numbers(part) for part in value]
+    parts = [as_number_array(part) for part in value]
     if any(p is None or p.ndim != 1 for p in parts) or len({p.size for p in parts}) != 1 or parts[0].size == 0:
         return None
     return parts

@@ -29,7 +29,7 @@ from grader.checks import Fatal, Mismatch, StudentRaised
 from grader.contract import FUNCTION_NAMES
 from grader.protocol import Opaque, PandasData
 from grader.strategies import call
-from grader.values import Tolerance, compare, describe_type, to_plain
+from grader.values import Tolerance, as_number_array, compare, describe_type, to_plain
 
 # Formats of the generated inputs. The hidden checks add pandas inputs with a
 # shuffled index; the public ones keep to what every module's hidden checks use.
@@ -80,19 +80,8 @@ def plain_floats(value):
     return np.asarray(to_plain(value), dtype=float)
 
 
-def numbers(value):
-    """A returned value as a float ndarray, or None when it is not numbers."""
-    if isinstance(value, PandasData):
-        value = value.values
-    if isinstance(value, (Opaque, dict, str)) or value is None:
-        return None
-    try:
-        array = np.asarray(value)
-    except (TypeError, ValueError):
-        return None
-    if array.dtype.kind not in "biuf":
-        return None
-    return array.astype(float)
+# A returned value as a float ndarray, or None when it is not numbers.
+numbers = as_number_array
 
 
 def own(function, name, *args, **kwargs):
