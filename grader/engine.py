@@ -22,6 +22,7 @@ limit, and so does each function as a whole.
 
 import contextlib
 import functools
+import re
 import shutil
 import tempfile
 import time
@@ -268,7 +269,10 @@ class FunctionUnderTest:
             raise Fatal("crashed", f"the call raised {error['exc_type']}, which stops a program rather than "
                         "reporting an error; never exit or interrupt from a function", example, error["traceback"])
         if error["exc_type"] == "NotImplementedError" and self.calls == 1:
-            raise Fatal("not implemented", f"{self.exercise.name} still raises NotImplementedError", example)
+            frames = re.findall(r", in (\w+)\n", error["traceback"])
+            source = frames[-1] if frames else self.exercise.name
+            where = "" if source == self.exercise.name else f" (from {source}, which it calls)"
+            raise Fatal("not implemented", f"{self.exercise.name} still raises NotImplementedError{where}", example)
         raise StudentRaised(example, error)
 
     def _keep_output(self, text):
@@ -281,7 +285,11 @@ class FunctionUnderTest:
         reply = {"op": "oracle_result", "id": request.get("id")}
         target = request.get("target")
         self.oracle_calls += 1
-        if self.oracle is None or target not in self.allowed_oracles or self.oracle_calls > MAX_ORACLE_CALLS:
+        if self.oracle_calls > MAX_ORACLE_CALLS:
+            name = str(target).split(".")[-1][:60]
+            return {**reply, "outcome": "raised", "exc_type": "RuntimeError",
+                    "message": f"called {name} more than {MAX_ORACLE_CALLS:,} times in one call (an endless loop?)"}
+        if self.oracle is None or target not in self.allowed_oracles:
             return {**reply, "outcome": "raised", "exc_type": "RuntimeError",
                     "message": "no stand-in is available for this call"}
         args, kwargs = request.get("args"), request.get("kwargs")
