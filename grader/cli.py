@@ -33,6 +33,9 @@ def build_parser():
     check.add_argument("path", help="a submission: a folder, a .py file or a .ipynb notebook")
     check.add_argument("--student", help="the student id to show (default: from the file name)")
     check.add_argument("--json", action="store_true", help="print the grade as JSON instead of the report")
+    check.add_argument("--confinement", choices=("strict", "best-effort", "off"), default="best-effort",
+                       help="confinement of the submission's process (default: best-effort, every layer "
+                            "this machine has; strict refuses when one is missing)")
     grade = commands.add_parser("grade", help="grade a class in parallel and write the gradebook and feedback")
     grade.add_argument("submissions", nargs="*", metavar="SUBMISSION",
                        help="folders, .py, .ipynb or .zip files, or folders/downloads holding many "
@@ -62,7 +65,14 @@ def _positive(text):
 
 
 def run_check(options):
-    grade = grade_path(options.path, options.student)
+    from grader.confinement import ConfinementError, launcher_for
+
+    try:
+        launcher = launcher_for(options.confinement)
+    except ConfinementError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 3
+    grade = grade_path(options.path, options.student, launcher=launcher)
     if options.json:
         print(json.dumps(grade.to_dict(), indent=2, sort_keys=True))
     else:
