@@ -242,12 +242,35 @@ SMALL_CLASS = ["alice_nguyen", "dana_okafor", "emil_larsen", "ivy_chen.py", "pri
 QUICK = "bernoulli_log_likelihood,bernoulli_mle"
 
 
+def _running_members(pgid):
+    """Pids of the process group's members that still run (zombies are dead: they grade nothing)."""
+    running = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                stat = handle.read()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(b")") + 2:].split()
+        if int(fields[2]) != pgid:
+            continue
+        if fields[0] == b"Z":
+            # An orphan adopted by this (subreaper) test process: reap it.
+            try:
+                os.waitpid(int(entry), os.WNOHANG)
+            except ChildProcessError:
+                pass
+            continue
+        running.append(int(entry))
+    return running
+
+
 def _process_group_gone(pgid, seconds):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        try:
-            os.killpg(pgid, 0)
-        except ProcessLookupError:
+        if not _running_members(pgid):
             return True
         time.sleep(0.1)
     return False
