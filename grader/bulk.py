@@ -215,7 +215,7 @@ def grade_one(job):
     return Outcome(entry.student, True, grade.status, grade.total, layers=tuple(getattr(grade, "confinement", ())))
 
 
-_WORKER = {"slot": 0, "launchers": {}}
+_WORKER = {"launchers": {}}
 
 
 def _launcher(job):
@@ -302,18 +302,14 @@ def _grade_with_retries(student, path, submission, limits, launcher, only, scrat
     return None, failure
 
 
-def _worker_start(counter=None, parent=None):
-    """In each worker: take a slot number, and die with the parent so a killed run leaves nothing behind.
+def _worker_start(parent=None):
+    """In each worker: die with the parent, so a killed run leaves nothing behind.
 
     A worker holds both ends of the pool's task queue, so it would wait for
     work forever once the grading process is gone: the kernel kills it
     instead (``PR_SET_PDEATHSIG``), and a parent that died before that was
     set up is noticed at once.
     """
-    if counter is not None:
-        with counter.get_lock():
-            _WORKER["slot"] = counter.value
-            counter.value += 1
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -479,9 +475,8 @@ def _run_pool(jobs, workers, record):
     context = multiprocessing.get_context("spawn")
     pending, tries = list(jobs), {}
     while pending:
-        slots = context.Value("i", 0)
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start,
-                                 initargs=(slots, os.getpid()), max_tasks_per_child=WORKER_TASKS) as pool:
+                                 initargs=(os.getpid(),), max_tasks_per_child=WORKER_TASKS) as pool:
             futures = {pool.submit(grade_one, job): job for job in pending}
             pending, recorded = [], set()
             try:

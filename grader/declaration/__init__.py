@@ -72,11 +72,6 @@ class Exercise:
         """``"module.function"``."""
         return f"{self.module}.{self.name}"
 
-    @property
-    def from_scratch(self):
-        """Whether scikit-learn is off limits (everywhere but sklearn_models)."""
-        return self.module != "sklearn_models"
-
     def mistake(self, key):
         """The mistake with this key, or None."""
         return next((m for m in self.mistakes if m.key == key), None)
