@@ -232,6 +232,17 @@ def test_golden_feedback(example_class):
     _golden(f"feedback/{GOLDEN_STUDENT}.md", (out / "feedback" / f"{GOLDEN_STUDENT}.md").read_text(encoding="utf-8"))
 
 
+@pytest.mark.slow
+def test_golden_results_of_every_student(example_class):
+    """Every student's verdicts and report, check by check: what no optimisation may change."""
+    out, _, students = example_class
+    for student in students:
+        results = results_of(out, student)
+        for volatile in ("submission_sha256", "grader_sha256"):  # change with any edit of the grader
+            results["extra_data"].pop(volatile, None)
+        _golden(f"results/{student}.json", json.dumps(results, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
 # --------------------------------------------------------------------------
 # Crash safety
 # --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import pytest
 from corpus_harness import build, correct_files, mistake_files, parse_mistake_name
 from grader.declaration import EXERCISES
 from grader.engine import grade_path
+from golden_verdicts import assert_golden, grade_text
 
 
 def affected_by(function):
@@ -37,6 +38,7 @@ def test_mistake_is_charged_to_its_function_with_its_hint(path, tmp_path):
     assert not others, f"other functions lost points: {others}"
     keys = [failure.mistake for failure in wrong.failures]
     assert key in keys, f"expected mistake {key!r}; failures recognised {keys} ({wrong.status}: {wrong.detail})"
+    assert_golden(f"corpus/mistakes/{path.parent.name}/{path.stem}.json", grade_text(grade))
 
 
 @pytest.mark.parametrize("path", correct_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
@@ -50,3 +52,4 @@ def test_correct_variant_scores_full_marks(path, tmp_path):
             for f in grade.functions if f.points != f.max_points]
     assert not lost
     assert grade.total == sum(e.points for e in EXERCISES if e.name in touched)
+    assert_golden(f"corpus/correct/{path.parent.name}/{path.stem}.json", grade_text(grade))
