@@ -19,6 +19,15 @@ Requests (grader to child) and replies (child to grader):
     dependencies, say ``sigmoid`` while ``predict_proba`` is graded) may send
     ``oracle`` requests and wait for ``oracle_result`` replies: the value
     comes from the grader, the reference never comes here.
+    A call may carry ``answers``, a table of stand-in answers locked with
+    the arguments that ask for them (see ``grader/answers.py``), and
+    ``stand_in_parameters`` (the parameter names of each stand-in): a
+    stand-in call whose arguments open an answer needs no round trip.
+``batch``  ``{calls, stand_ins, stand_in_parameters, detect}``: make each call in turn as ``call``
+    would (``calls`` holds ``{id, module, function, args, kwargs}``), sending
+    one ``result`` per call as soon as it is made, then ``batch_done``
+    ``{done}``. A ``stop`` request that arrives meanwhile ends the batch after
+    the call under way (``stop`` outside a batch is ignored).
 ``exit``   end.
 
 Everything this process sends is just the student's claim: the grader parses
@@ -59,6 +68,7 @@ try:
 except ImportError:  # imported from the grader's own package (tests)
     from grader import protocol
 
+MAX_STAND_IN_CALLS = 20_000  # per call: more is an endless loop
 MAX_CAPTURE = 4000  # characters of printed output kept per call
 MAX_TRACEBACK = 4000
 MAX_MESSAGE = 1000
@@ -69,6 +79,7 @@ SAFE_EXCEPTIONS = {
     for name in ("ValueError", "TypeError", "IndexError", "KeyError", "ZeroDivisionError", "ArithmeticError")
 }
 _CLEAN_PATH = list(sys.path)
+PROFILING = False
 
 
 class _CappedWriter(io.TextIOBase):
@@ -117,6 +128,10 @@ class Server:
         self.oracle_counter = 0
         self.sklearn_calls = []
         self._module_cache = (None, [])
+        self.stop_requested = False
+        self.answers = None
+        self.stand_in_parameters = {}
+        self.stand_in_calls = 0
 
     # -- transport -----------------------------------------------------------
 
@@ -146,6 +161,18 @@ class Server:
                 self.send({"op": "error", "reason": f"unknown op {message['op']!r}"})
                 continue
             handler(message)
+
+    def _stop_arrived(self):
+        """Whether the grader asked to stop the batch (checked between its calls, without waiting)."""
+        if not self.stop_requested:
+            import select
+
+            while select.select([self.incoming], [], [], 0)[0]:
+                message = self.receive()
+                if message is None or message.get("op") != "stop":
+                    os._exit(0)  # only a stop may arrive during a batch; anything else: end cleanly
+                self.stop_requested = True
+        return self.stop_requested
 
     # -- requests ------------------------------------------------------------
 
@@ -181,6 +208,21 @@ class Server:
                 functions[function] = "callable" if callable(getattr(module, function, None)) else "not callable"
         self.send({"op": "loaded", "status": status, "error": error, "functions": functions, "notes": notes})
 
+    def op_stop(self, message):
+        """A stop that arrived after its batch had ended: nothing to do."""
+
+    def op_batch(self, message):
+        self.stop_requested = False
+        done = 0
+        for call in message["calls"]:
+            if self._stop_arrived():
+                break
+            self.op_call({**call, "stand_ins": message.get("stand_ins"), "detect": message.get("detect"),
+                          "stand_in_parameters": message.get("stand_in_parameters")})
+            done += 1
+        self.stop_requested = False
+        self.send({"op": "batch_done", "done": done})
+
     def op_call(self, message):
         module = self.modules.get(message["module"])
         function = getattr(module, message["function"], None) if module is not None else None
@@ -189,6 +231,9 @@ class Server:
         before = [_snapshot(a) for a in args] + [_snapshot(v) for v in kwargs.values()]
         writer = _CappedWriter()
         restore = self._install_stand_ins(message.get("stand_ins") or [])
+        self.answers = _AnswerTable.of(message.get("answers"))
+        self.stand_in_parameters = dict(message.get("stand_in_parameters") or {})
+        self.stand_in_calls = 0
         random.seed(0)
         np.random.seed(0)
         self.sklearn_calls = []
@@ -275,11 +320,22 @@ class Server:
         return stand_in
 
     def oracle(self, target, args, kwargs):
+        self.stand_in_calls += 1
+        if self.stand_in_calls > MAX_STAND_IN_CALLS:
+            name = str(target).split(".")[-1][:60]
+            raise RuntimeError(f"called {name} more than {MAX_STAND_IN_CALLS:,} times in one call (an endless loop?)")
+        if self.answers is not None:
+            found, value = self.answers.find(target, self.stand_in_parameters.get(target), args, kwargs)
+            if found:
+                return value
         with self.lock:
             self.oracle_counter += 1
             request_id = self.oracle_counter
             self.send({"op": "oracle", "id": request_id, "target": target, "args": list(args), "kwargs": dict(kwargs)})
             reply = self.receive()
+            while reply is not None and reply.get("op") == "stop":  # the batch ends after this call
+                self.stop_requested = True
+                reply = self.receive()
         if reply is None or reply.get("op") != "oracle_result" or reply.get("id") != request_id:
             raise RuntimeError("the grader did not answer the stand-in call")
         if reply.get("outcome") == "returned":
@@ -290,6 +346,8 @@ class Server:
     # -- detecting scikit-learn in from-scratch functions ---------------------
 
     def _start_sklearn_watch(self):
+        if PROFILING:  # (bench/: the watch would displace the profiler)
+            return False
         self._sklearn_loaded_before = "sklearn" in sys.modules
 
         def profile(frame, event, arg):
@@ -366,12 +424,52 @@ class Server:
 _MISSING = object()
 
 
+class _AnswerTable:
+    """Stand-in answers sent with a call, each locked with the arguments that ask for it."""
+
+    def __init__(self, ids, ends, data):
+        self.where = {}
+        start = 0
+        for index in range(len(ids)):
+            self.where[ids[index].tobytes()] = (start, int(ends[index]))
+            start = int(ends[index])
+        self.data = data.tobytes()
+
+    @classmethod
+    def of(cls, message):
+        if not isinstance(message, dict):
+            return None
+        try:
+            return cls(message["ids"], message["ends"], message["data"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+    def find(self, target, parameters, args, kwargs):
+        """(True, answer) when these arguments open an answer; else (False, None)."""
+        if not parameters:
+            return False, None
+        arguments = protocol.bind_arguments(list(parameters), args, kwargs)
+        key = protocol.answer_key(target, arguments) if arguments is not None else None
+        if key is None or key[0] not in self.where:
+            return False, None
+        start, end = self.where[key[0]]
+        try:
+            message = protocol.unpack_frame(protocol.seal(key[1], self.data[start:end]), make_pandas=_make_pandas)
+        except protocol.ProtocolError:
+            return False, None
+        return True, message.get("value")
+
+
 def _in_sklearn(filename):
     return f"{os.sep}sklearn{os.sep}" in filename
 
 
 def _snapshot(value):
     """Bytes that change when ``value``'s contents change (for the no-mutation check)."""
+    if type(value) is np.ndarray and value.dtype.kind in "biuf":  # the common case, quickly
+        return b"nd" + value.dtype.str.encode() + repr(value.shape).encode() + b"|" + value.tobytes()
+    if value is None or type(value) in (bool, int, float, str, bytes) or isinstance(value, np.generic):
+        return b"immutable"  # nothing a call can change
     blobs = []
     try:
         tree = protocol.encode(value, blobs)
@@ -504,7 +602,8 @@ def _module_from_cells(name, cells):
 
 def serve(read_fd, write_fd):
     """Be the child: serve the grader on these two file descriptors, then exit."""
-    incoming = os.fdopen(read_fd, "rb")
+    # Unbuffered: whether a request is waiting (a batch's stop) is then exactly whether the pipe is readable.
+    incoming = os.fdopen(read_fd, "rb", buffering=0)
     outgoing = os.fdopen(write_fd, "wb")
     # The student's prints are captured per call; anything written straight to
     # the file descriptors goes nowhere.
@@ -516,11 +615,115 @@ def serve(read_fd, write_fd):
     if profile_path:  # bench/: where the child's time goes (confinement off only)
         import cProfile
 
+        global PROFILING
+        PROFILING = True
+
         cProfile.runctx("Server(incoming, outgoing).serve()", globals(), locals(), profile_path)
     else:
         Server(incoming, outgoing).serve()
     outgoing.flush()
     os._exit(0)
+
+
+def _end_everything_else(finished, seconds=10.0):
+    """In a sandboxed zygote's own pid namespace: kill every process but the zygote and its init, and wait.
+
+    Such a zygote serves one child at a time, so everything else in its
+    namespace is what that child started (in namespaces of its own). The
+    wait lasts until they are gone, reaped included, so that the grader never
+    moves on while a killed submission is still releasing its memory.
+    """
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        others = [int(e) for e in os.listdir("/proc") if e.isdigit() and int(e) not in (1, os.getpid())]
+        if not others:
+            return
+        for pid in others:
+            try:
+                os.kill(pid, 9)
+            except (ProcessLookupError, PermissionError):
+                pass
+        while True:  # reap the zygote's own children (the waiting processes), keeping their status
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            finished[pid] = os.waitstatus_to_exitcode(status)
+        time.sleep(0.005)
+
+
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC, MS_PRIVATE = (
+    1, 2, 4, 8, 32, 4096, 8192, 16384, 1 << 18)
+CLONE_NEWNS, CLONE_NEWPID = 0x00020000, 0x20000000
+PR_SET_PDEATHSIG = 1
+
+
+def _isolate(settings, fds):
+    """Give a child forked by a sandboxed zygote namespaces of its own, like a fresh bubblewrap would.
+
+    The zygote runs inside bubblewrap (no network, read-only system, the
+    worker's scratch folder bound in). Each child then gets its own pid
+    namespace, in which it is the first process, so killing it ends
+    everything it started, and its own mount namespace with a fresh
+    ``/proc``, a fresh size-capped ``/tmp``, and only its own runtime and
+    submission folders bound in read-only: nothing of other submissions.
+    The process that called this waits for that first process and ends as
+    it ends; only the first process returns.
+    """
+    import ctypes
+    import signal
+
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def mount(source, target, kind, flags, data=None):
+        if libc.mount(source and source.encode(), target.encode(), kind and kind.encode(), flags,
+                      data and data.encode()) != 0:
+            raise OSError(ctypes.get_errno(), f"mount {target}")
+
+    try:
+        if libc.unshare(CLONE_NEWNS | CLONE_NEWPID) != 0:
+            raise OSError(ctypes.get_errno(), "unshare")
+        mount(None, "/", None, MS_REC | MS_PRIVATE)
+    except OSError:
+        os._exit(71)
+    pid = os.fork()
+    if pid:
+        for fd in fds:
+            os.close(fd)
+        while True:
+            try:
+                _, status = os.waitpid(pid, 0)
+                break
+            except InterruptedError:
+                continue
+        if os.WIFSIGNALED(status):
+            signal.signal(os.WTERMSIG(status), signal.SIG_DFL)
+            os.kill(os.getpid(), os.WTERMSIG(status))
+        os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+    try:
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the waiting process killed: this one (and all) too
+        mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
+        hold = f"/.lrg-hold-{os.getpid()}"
+        os.mkdir(hold, 0o700)
+        binds = [str(path) for path in settings["binds"]]
+        for index, path in enumerate(binds):  # set aside before the fresh /tmp covers them
+            os.mkdir(f"{hold}/{index}", 0o700)
+            mount(path, f"{hold}/{index}", None, MS_BIND)
+        mount("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+              f"size={int(settings['tmp_bytes'])},mode=1777")
+        for index, path in enumerate(binds):
+            os.makedirs(path, mode=0o755, exist_ok=True)
+            mount(f"{hold}/{index}", path, None, MS_MOVE)
+            mount(None, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+        for index in range(len(binds)):
+            os.rmdir(f"{hold}/{index}")
+        os.rmdir(hold)
+    except (OSError, KeyError, TypeError, ValueError):
+        os._exit(72)
 
 
 PRE_IMPORTED = ("pandas", "scipy.special", "sklearn.linear_model", "sklearn.metrics")
@@ -565,6 +768,8 @@ def zygote(control_fd):
             if pid == 0:
                 control.close()
                 os.setsid()
+                if request.get("isolate"):
+                    _isolate(request["isolate"], fds)  # returns in the new namespaces' first process only
                 os.environ.clear()
                 os.environ.update(request["env"])
                 os.chdir(request["workdir"])
@@ -574,6 +779,14 @@ def zygote(control_fd):
             for fd in fds:
                 os.close(fd)
             control.sendall(json.dumps({"pid": pid}).encode())
+        elif request["op"] == "kill":  # (a sandboxed zygote's pids mean nothing to the grader's kill)
+            try:
+                os.killpg(int(request["pid"]), 9)
+            except (ProcessLookupError, PermissionError):
+                pass
+            if request.get("everything"):
+                _end_everything_else(finished)
+            control.sendall(json.dumps({"pid": request["pid"]}).encode())
         elif request["op"] == "status":
             pid = int(request["pid"])
             code = finished.pop(pid, None)

@@ -131,10 +131,26 @@ class ConfinedLauncher(sandbox.Launcher):
     def uid(self):
         return SANDBOX_UID_BASE + self.slot
 
+    private_tmp_bytes: int = PRIVATE_TMP_BYTES
+
     def command(self, runtime, workdir, read_fd, write_fd):
         inner = super().command(runtime, workdir, read_fd, write_fd)
         if "namespaces" not in self.layers:
             return inner
+        return self._bubblewrap([str(runtime), str(workdir)], "1777") + ["--chdir", str(workdir)] + inner
+
+    def zygote_command(self, folder, inner):
+        """The zygote in bubblewrap: the same view as a child's, with its own folder in place of a submission.
+
+        Its ``/tmp`` is not writable by the sandbox users; each child it
+        forks mounts a fresh one of its own (``child._isolate``).
+        """
+        if "namespaces" not in self.layers:
+            return None
+        return self._bubblewrap([str(folder)], "0755") + ["--chdir", "/"] + inner
+
+    def _bubblewrap(self, visible, tmp_perms):
+        """bubblewrap's arguments: namespaces, the system read-only, a private /tmp, ``visible`` bound in."""
         args = [bubblewrap(), "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts",
                 "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
         made = set()
@@ -149,13 +165,13 @@ class ConfinedLauncher(sandbox.Launcher):
         args += ["--ro-bind-try", "/etc/ld.so.cache", "/etc/ld.so.cache"]
         # The private /tmp first: binds below it (the runtime and submission
         # usually live in the host's /tmp) must land on top of it.
-        args += ["--proc", "/proc", "--dev", "/dev", "--size", str(PRIVATE_TMP_BYTES), "--perms", "1777",
+        args += ["--proc", "/proc", "--dev", "/dev", "--size", str(PRIVATE_TMP_BYTES), "--perms", tmp_perms,
                  "--tmpfs", "/tmp"]
         made.add("/tmp")
-        for path in _interpreter_paths() + [str(runtime), str(workdir)]:
+        for path in _interpreter_paths() + list(visible):
             args += self._parents(path, made)
             args += ["--ro-bind", path, path]
-        return args + ["--chdir", str(workdir)] + inner
+        return args
 
     @staticmethod
     def _parents(path, made):

@@ -149,8 +149,19 @@ class Launcher:
 
     @property
     def uses_zygote(self):
-        """True when children are forked from the pre-imported zygote (no namespaces to set up)."""
-        return "namespaces" not in self.layers
+        """True when children are forked from a pre-imported zygote (``LRG_NO_ZYGOTE=1``: never)."""
+        return os.environ.get("LRG_NO_ZYGOTE") != "1"
+
+    def zygote(self):
+        """The zygote to fork this launcher's children from, or None to start each one afresh."""
+        return shared_zygote(self) if self.uses_zygote else None
+
+    def zygote_command(self, folder, inner):
+        """The argv that starts this launcher's zygote, with ``folder`` (its runtime, its jobs) visible.
+
+        None: the zygote runs unconfined (its children confine themselves).
+        """
+        return None
 
 
 class ChildProcess:
@@ -177,8 +188,9 @@ class ChildProcess:
         command = self.launcher.command(runtime, workdir, to_child_read, from_child_write)
         env = self.launcher.environment(child_environment(workdir), runtime, workdir, private_tmp)
         try:
-            if self.launcher.uses_zygote:
-                self.process = shared_zygote().spawn(workdir, env, to_child_read, from_child_write)
+            zygote = self.launcher.zygote()
+            if zygote is not None and zygote.accepts(workdir):
+                self.process = zygote.spawn(workdir, env, to_child_read, from_child_write, binds=[runtime, workdir])
             else:
                 self.process = subprocess.Popen(
                     command,
@@ -206,7 +218,11 @@ class ChildProcess:
 
     def send(self, message, deadline):
         """Write one message; a child that stops reading is a timeout."""
-        data = memoryview(protocol.pack(message))
+        self.send_frame(protocol.pack(message), deadline)
+
+    def send_frame(self, frame, deadline):
+        """Write one message already packed with ``protocol.pack``."""
+        data = memoryview(frame)
         while data:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -276,6 +292,10 @@ class ChildProcess:
         """
         deadline = time.monotonic() + timeout
         self.send(message, deadline)
+        return self.request_reply(deadline, on_oracle)
+
+    def request_reply(self, deadline, on_oracle=None):
+        """Wait for the next reply (not a stand-in call), answering stand-in calls meanwhile."""
         while True:
             reply = self.receive(deadline)
             if reply["op"] == "oracle" and on_oracle is not None:
@@ -344,8 +364,11 @@ _LIVE = set()  # pids of the children this process started and has not yet kille
 def _kill_group(process):
     """SIGKILL a process's group (it leads a session of its own) and wait for the process."""
     try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
+        if hasattr(process, "kill_group"):
+            process.kill_group()
+        else:
+            os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, OSError):
         pass
     try:
         process.wait(timeout=10)
@@ -420,21 +443,34 @@ class Zygote:
     """A secret-free process with NumPy, pandas and scikit-learn imported, forking one child per request.
 
     It runs the same runtime as any child (``child.py --zygote``) and never
-    sees a reference or a check; see ``child.zygote``. Used when no
-    namespaces have to be set up for each child (confinement off or
-    best-effort without bubblewrap); bubblewrap starts a fresh interpreter.
+    sees a reference or a check; see ``child.zygote``. With a launcher that
+    sets up namespaces, the zygote itself runs inside bubblewrap, with its
+    own folder (its runtime and ``jobs/``, where the submissions it serves
+    are staged) bound in, and each child gets namespaces of its own
+    (``child._isolate``): the same view a fresh bubblewrap would give, without
+    starting an interpreter and importing the libraries for every submission.
+
+    Parameters
+    ----------
+    launcher : Launcher, optional
+        Whose confinement the zygote runs under (none by default).
     """
 
-    def __init__(self):
+    def __init__(self, launcher=None):
         import socket
         import tempfile
 
-        self.folder = Path(tempfile.mkdtemp(prefix="lrg-zygote-"))
+        self.folder = Path(tempfile.mkdtemp(prefix="lrg-zygote-", dir="/tmp" if os.path.isdir("/tmp") else None))
+        self.jobs = self.folder / "jobs"
+        self.jobs.mkdir()
         runtime = make_runtime(self.folder / "runtime")
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        inner = [sys.executable, "-S", "-s", "-B", str(runtime / "_lrg_child.py"), "--zygote", str(theirs.fileno())]
+        command = launcher.zygote_command(self.folder, inner) if launcher is not None else None
+        self.isolated = command is not None
+        self.tmp_bytes = getattr(launcher, "private_tmp_bytes", 0)
         self.process = subprocess.Popen(
-            [sys.executable, "-S", "-s", "-B", str(runtime / "_lrg_child.py"), "--zygote", str(theirs.fileno())],
-            cwd=str(self.folder), env=child_environment(self.folder), stdin=subprocess.DEVNULL,
+            command or inner, cwd=str(self.folder), env=child_environment(self.folder), stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, pass_fds=(theirs.fileno(),),
             start_new_session=True, close_fds=True,
         )
@@ -448,6 +484,12 @@ class Zygote:
     def alive(self):
         return self.owner == os.getpid() and self.process.poll() is None
 
+    def accepts(self, workdir):
+        """Whether a child for ``workdir`` can be forked here (a sandboxed zygote sees only its jobs folder)."""
+        if not self.isolated:
+            return True
+        return Path(workdir).resolve().is_relative_to(self.jobs.resolve())
+
     def _request(self, message, fds=()):
         import socket
 
@@ -457,19 +499,67 @@ class Zygote:
             raise OSError("the zygote ended")
         return json.loads(reply.decode("utf-8"))
 
-    def spawn(self, workdir, env, read_fd, write_fd):
-        """Fork a child serving on these pipe ends; return a handle like a Popen."""
-        reply = self._request({"op": "spawn", "workdir": str(workdir), "env": env}, (read_fd, write_fd))
+    def spawn(self, workdir, env, read_fd, write_fd, binds=()):
+        """Fork a child serving on these pipe ends; return a handle like a Popen.
+
+        ``binds``: the folders a sandboxed zygote's child sees (read-only).
+        """
+        request = {"op": "spawn", "workdir": str(workdir), "env": env}
+        if self.isolated:
+            request["isolate"] = {"binds": [str(Path(b).resolve()) for b in binds], "tmp_bytes": self.tmp_bytes}
+        reply = self._request(request, (read_fd, write_fd))
         return _Forked(self, int(reply["pid"]))
 
     def status(self, pid):
         """The exit code of a forked child (negative: killed by that signal), or None while it runs."""
         return self._request({"op": "status", "pid": pid}).get("code")
 
+    def kill_group(self, pid):
+        """SIGKILL a forked child's process group (from inside the zygote's pid namespace)."""
+        if self.isolated:
+            self._request({"op": "kill", "pid": pid, "everything": True})
+        else:
+            os.killpg(pid, signal.SIGKILL)
+
+    def works(self):
+        """Whether a child forked here starts and answers (a sandboxed zygote needs nested namespaces)."""
+        import tempfile
+
+        probe = Path(tempfile.mkdtemp(prefix="probe-", dir=self.jobs))
+        try:
+            (probe / "submission").mkdir()
+            child = ChildProcess(make_runtime(probe / "runtime"), probe / "submission", _ZygoteOnly(zygote_used=self))
+            try:
+                reply = child.request({"op": "setup", "root": str(probe / "submission"), "paths": [],
+                                       "display": {}}, ZYGOTE_TIMEOUT)
+                return reply.get("op") == "ready"
+            except ChildError:
+                return False
+            finally:
+                child.close()
+        except OSError:
+            return False
+        finally:
+            shutil.rmtree(probe, ignore_errors=True)
+
     def close(self):
         _kill_group(self.process)
         self.socket.close()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@dataclass
+class _ZygoteOnly(Launcher):
+    """Starts children from one given zygote (for its own probe)."""
+
+    zygote_used: object = None
+
+    def zygote(self):
+        return self.zygote_used
+
+    def environment(self, env, runtime, workdir, private_tmp):
+        env["TMPDIR"] = "/tmp" if self.zygote_used.isolated else str(private_tmp)
+        return env
 
 
 class _Forked:
@@ -479,6 +569,10 @@ class _Forked:
         self.zygote = zygote
         self.pid = pid
         self.returncode = None
+
+    def kill_group(self):
+        if self.zygote.alive:
+            self.zygote.kill_group(self.pid)
 
     def wait(self, timeout=None):
         deadline = None if timeout is None else time.monotonic() + timeout
@@ -493,16 +587,33 @@ class _Forked:
         return self.returncode
 
 
-_ZYGOTE = []
+_ZYGOTES = {}
+UNUSABLE = "unusable"
 
 
-def shared_zygote():
-    """This process's zygote, started (again) when needed."""
-    if not _ZYGOTE or not _ZYGOTE[0].alive:
-        if _ZYGOTE and _ZYGOTE[0].owner == os.getpid():
-            _ZYGOTE[0].close()
-        _ZYGOTE[:] = [Zygote()]
-        import atexit
+def shared_zygote(launcher=None):
+    """This process's zygote for ``launcher``'s confinement, started (again) when needed; None if unusable."""
+    key = repr(launcher.zygote_command(Path("/"), [])) if launcher is not None else "None"
+    zygote = _ZYGOTES.get(key)
+    if zygote is UNUSABLE:
+        return None
+    if zygote is None or not zygote.alive:
+        if zygote is not None and zygote.owner == os.getpid():
+            zygote.close()
+        zygote = Zygote(launcher)
+        if zygote.isolated and not zygote.works():
+            zygote.close()
+            _ZYGOTES[key] = UNUSABLE  # nested namespaces refused here: a fresh bubblewrap per child instead
+            return None
+        else:
+            import atexit
 
-        atexit.register(_ZYGOTE[0].close)
-    return _ZYGOTE[0]
+            atexit.register(zygote.close)
+        _ZYGOTES[key] = zygote
+    return zygote
+
+
+def scratch_root(launcher):
+    """Where a submission must be staged for ``launcher``'s zygote to serve it (None: anywhere)."""
+    zygote = launcher.zygote() if launcher is not None else None
+    return zygote.jobs if zygote is not None and zygote.isolated else None

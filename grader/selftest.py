@@ -11,9 +11,9 @@ failed line, never as a stuck machine.
 
 import os
 import secrets
+import shutil
 import socket
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,10 +123,18 @@ def run_self_test(launcher, output_dir=None):
         canary.chmod(0o644)
         target_dir = Path(output_dir) if output_dir else scratch / "output"
         target_dir.mkdir(parents=True, exist_ok=True)
-        workdir = scratch / "submission"
+        # Staged where real submissions are (a sandboxed zygote serves only its own jobs folder), beside
+        # another "submission" holding a canary of its own.
+        staging = Path(tempfile.mkdtemp(prefix="lrg-selftest-", dir=sandbox.scratch_root(launcher)))
+        workdir = staging / "submission"
         workdir.mkdir()
         (workdir / "submission.py").write_text(PROBE)
-        runtime = sandbox.make_runtime(scratch / "runtime")
+        runtime = sandbox.make_runtime(staging / "runtime")
+        neighbour = staging.parent / f"{staging.name}-other" / "submission"
+        neighbour.mkdir(parents=True)
+        (neighbour / "answers.txt").write_text(f"NEIGHBOUR-{secrets.token_hex(8)}")
+        for path in (neighbour.parent, neighbour, neighbour / "answers.txt", staging):
+            path.chmod(0o755 if path.is_dir() else 0o644)
         listener = socket.socket()
         listener.bind(("127.0.0.1", 0))
         listener.listen(16)
@@ -140,6 +148,9 @@ def run_self_test(launcher, output_dir=None):
             answer = _call(child, "read_file", str(canary))
             results.append(ProbeResult("read a file outside the sandbox", "CANARY" not in str(answer), str(answer)))
             reference = str(references.SOLUTIONS_DIR / "logistic.py")
+            answer = _call(child, "read_file", str(neighbour / "answers.txt"))
+            results.append(ProbeResult("read another submission's files", "NEIGHBOUR" not in str(answer),
+                                       str(answer)[:80]))
             answer = _call(child, "read_file", reference)
             results.append(ProbeResult("read the reference solutions", not str(answer).startswith("read:"),
                                        str(answer)[:80]))
@@ -165,7 +176,8 @@ def run_self_test(launcher, output_dir=None):
         finally:
             child.close()
             listener.close()
-            time.sleep(0)
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(neighbour.parent, ignore_errors=True)
     return results
 
 
