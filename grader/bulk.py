@@ -184,7 +184,10 @@ def grade_entry(entry, *, limits=Limits(), launcher=None, only=None, lock=None):
         attempt: such a failure is never recorded as a 0.
     """
     only = set(only) if only else None
-    scratch = Path(tempfile.mkdtemp(prefix="lrg-bulk-"))
+    # Staged where the launcher's zygote can serve it (it sees nothing else of this machine).
+    from grader.sandbox import scratch_root
+
+    scratch = Path(tempfile.mkdtemp(prefix="lrg-bulk-", dir=scratch_root(launcher)))
     try:
         try:
             path = inputs.materialize(entry, scratch / "input")
@@ -403,6 +406,11 @@ def grade_class(paths, out="grades", *, jobs=None, limits=Limits(), launcher=Non
     scratch = Path(tempfile.mkdtemp(prefix="lrg-class-"))
     try:
         found = inputs.discover(paths, scratch)
+        if found.entries:
+            from grader import example_cache
+
+            # Drawn (or read) once here and saved, so that every worker reads them instead of drawing.
+            example_cache.prepare(EXERCISES)
         grader_sha = grader_fingerprint(only)
         todo, digests = [], {}
         for entry in found.entries:

@@ -11,7 +11,8 @@ The builders below (:func:`agrees`, :func:`raises`, :func:`holds`,
 :func:`run_check` first tries the check's fixed examples, then searches the
 check's strategy with :func:`hypothesis.find`, seeded from the check's name, so
 that the same submission always meets the same inputs; a failure is shrunk to
-a small counterexample. A problem that must stop the whole function (timeout,
+a small counterexample (``grader/shrinking.py``, which shares the searches
+between submissions). A problem that must stop the whole function (timeout,
 dead process, forbidden call) is a :class:`Fatal`, a ``BaseException``, which
 Hypothesis lets through at once instead of shrinking.
 """
@@ -23,6 +24,7 @@ from random import Random
 from hypothesis import HealthCheck, Phase, Verbosity, find, settings
 from hypothesis.errors import NoSuchExample
 
+from grader import shrinking
 from grader.values import EXACT, compare, describe_type, to_plain
 
 
@@ -167,8 +169,9 @@ def _deterministic_hypothesis():
 _deterministic_hypothesis()
 
 
-def _seed(*parts):
-    return zlib.crc32("/".join(parts).encode("utf-8"))
+def check_seed(function_name, check_name):
+    """The seed of a check's search: the same inputs for every submission, in every process."""
+    return zlib.crc32(f"{function_name}/{check_name}".encode("utf-8"))
 
 
 def search_settings(max_examples):
@@ -193,7 +196,9 @@ def run_check(check, function, function_name):
     ----------
     check : Check
     function : callable
-        The function under test (see ``engine.FunctionUnderTest``).
+        The function under test (see ``engine.FunctionUnderTest``); when it
+        has ``begin_check`` and ``end_check``, they are told when the check
+        starts (with its examples) and ends (see ``grader/batches.py``).
     function_name : str
         Used with the check's name to seed the search.
 
@@ -206,6 +211,27 @@ def run_check(check, function, function_name):
     Fatal
         When the function cannot go on being graded.
     """
+    seed = check_seed(function_name, check.name)
+    drawn = generated_examples(check, seed) if check.strategy is not None else ()
+    begin, end = getattr(function, "begin_check", None), getattr(function, "end_check", None)
+    if begin is not None:
+        begin(check, _all_examples(check, drawn))
+    failure = passed = None
+    try:
+        failure = _run(check, function, seed, drawn)
+        passed = failure is None
+    finally:
+        if end is not None:
+            end(check, bool(passed))
+    return failure
+
+
+def _run(check, function, seed, drawn):
+    """:func:`run_check` once its examples are drawn."""
+    # Fast path: the inputs Hypothesis draws for a function that never fails
+    # are the same for every submission, so they are drawn once per process
+    # and replayed. Only on a failure does Hypothesis search again (drawing
+    # the same inputs up to that failure) and shrink it.
     for example in check.examples:
         try:
             check.prop(function, example)
@@ -213,13 +239,8 @@ def run_check(check, function, function_name):
             return failure
     if check.strategy is None:
         return None
-    seed = _seed(function_name, check.name)
-    # Fast path: the inputs Hypothesis draws for a function that never fails
-    # are the same for every submission, so they are drawn once per process
-    # and replayed. Only on a failure does Hypothesis search again (drawing
-    # the same inputs up to that failure) and shrink it.
     first_failure = None
-    for example in generated_examples(check, seed):
+    for example in drawn:
         try:
             check.prop(function, example)
         except (Mismatch, StudentRaised) as failure:
@@ -227,24 +248,27 @@ def run_check(check, function, function_name):
             break
     if first_failure is None:
         return None
-    last = []
 
-    def fails(example):
+    def attempt(example):
         try:
             check.prop(function, example)
         except (Mismatch, StudentRaised) as failure:
-            last[:] = [failure]
-            return True
-        return False
+            return failure
+        return None
 
-    try:
-        find(check.strategy, fails, settings=search_settings(check.max_examples), random=Random(seed))
-    except NoSuchExample:
-        return first_failure  # not found again (a function that behaves differently each time)
-    return last[0]
+    return shrinking.shrink(check, seed, attempt, first_failure, search_settings(check.max_examples))
 
 
 _GENERATED = {}
+_ALL_EXAMPLES = {}
+
+
+def _all_examples(check, drawn):
+    """The check's fixed examples followed by the drawn ones: one tuple per (check, draw), kept."""
+    key = (id(check), id(drawn))
+    if key not in _ALL_EXAMPLES:
+        _ALL_EXAMPLES[key] = (check, drawn, tuple(check.examples) + tuple(drawn))
+    return _ALL_EXAMPLES[key][2]
 
 
 def generated_examples(check, seed):
@@ -266,6 +290,16 @@ def generated_examples(check, seed):
             pass
         _GENERATED[key] = (check, tuple(drawn))  # the check is kept so its id is never reused
     return _GENERATED[key][1]
+
+
+def has_examples(check, seed):
+    """Whether this process has the examples of ``check`` for ``seed`` already (drawn or read)."""
+    return (id(check), seed) in _GENERATED
+
+
+def preset_examples(check, seed, examples):
+    """Use ``examples`` as what ``check.strategy`` draws with ``seed`` (read from ``grader.example_cache``)."""
+    _GENERATED[(id(check), seed)] = (check, tuple(examples))
 
 
 # --------------------------------------------------------------------------

@@ -29,7 +29,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import contract, sandbox
+from grader import answers, batches, contract, sandbox
 from grader.checks import Example, Fatal, Mismatch, StudentRaised, run_check
 from grader.results import CheckResult, Failure, FunctionResult, Grade, overall_status
 from grader.submission import SubmissionError, read_submission, stage
@@ -37,7 +37,7 @@ from grader.values import compare, show, show_call, to_plain
 
 MAX_OUTPUT = 1000  # characters of a function's printed output kept for its report
 MAX_OUTPUT_LINES = 12
-MAX_ORACLE_CALLS = 20_000
+MAX_ORACLE_CALLS = 200_000  # stand-in round trips per function (the child stops a call at 20,000 itself)
 MAX_ORACLE_ELEMENTS = 2_000_000
 
 
@@ -188,11 +188,17 @@ class FunctionUnderTest:
         self.started = time.monotonic()
         self.output = ""
         self.parameters = list(contract.parameters(exercise.name))
+        self._batch = None
+        self._recording = None
 
     def __call__(self, *args, **kwargs):
         """Call the function under test; return its Outcome (see the module docstring)."""
         example = Example(tuple(args), dict(kwargs))
-        reply = self._send_call(self.exercise.name, self.unit_name, example, self.stand_ins)
+        reply, planned = self._batched_reply(example)
+        if reply is None:
+            reply = self._send_call(self.exercise.name, self.unit_name, example, self.stand_ins)
+        if self._recording is not None:
+            self._recording.append(planned or batches.PlannedCall.copied(args, kwargs))
         if reply.get("outcome") == "raised":
             self._raise_for(reply, example)
         return self._outcome(reply, example)
@@ -222,31 +228,135 @@ class FunctionUnderTest:
 
         return call
 
+    # -- one call at a time ----------------------------------------------------
+
     def _send_call(self, function_name, unit_name, example, stand_ins):
-        if time.monotonic() - self.started > self.limits.function:
-            raise Fatal("timed out", f"grading this function took more than {self.limits.function:g} s in all; "
-                        "it is far too slow", example)
+        self.finish_batch()
+        self._check_budget(example)
         self.calls += 1
         message = {"op": "call", "id": self.calls, "module": unit_name, "function": function_name,
                    "args": list(example.args), "kwargs": dict(example.kwargs),
-                   "stand_ins": [list(s) for s in stand_ins], "detect": contract.module_of(function_name) != "sklearn_models"}
+                   "stand_ins": [list(s) for s in stand_ins], "detect": _detects_sklearn(function_name),
+                   "stand_in_parameters": _stand_in_parameters(stand_ins),
+                   "answers": answers.table_cached(self.oracle, function_name, tuple(map(tuple, stand_ins)),
+                                                   example.args, example.kwargs)}
         try:
             reply = self.session.call(message, self.limits.call, self._answer_oracle)
-        except sandbox.ChildTimeout:
-            raise Fatal("timed out", f"the call did not return within {self.limits.call:g} s "
-                        "(an endless loop?)", example) from None
         except sandbox.ChildError as error:
-            raise Fatal("crashed", f"the call stopped the grading process: {error.detail}", example) from None
-        if reply.get("op") != "result" or reply.get("id") != self.calls:
+            raise _call_failed(error, self.limits, example) from None
+        return self._accept(reply, self.calls, function_name, example)
+
+    def _check_budget(self, example):
+        if time.monotonic() - self.started > self.limits.function:
+            raise Fatal("timed out", f"grading this function took more than {self.limits.function:g} s in all; "
+                        "it is far too slow", example)
+
+    def _accept(self, reply, expected_id, function_name, example):
+        """Check a call's reply and keep what it printed; raise Fatal when it cannot be graded."""
+        if reply.get("op") != "result" or reply.get("id") != expected_id:
             self.session.child.kill()
             raise Fatal("crashed", "the call sent the grader something other than its result", example)
         self._keep_output(reply.get("stdout"))
         used = [str(u)[:200] for u in reply.get("sklearn") or [] if isinstance(u, str)]
-        if used and message["detect"]:
+        if used and _detects_sklearn(function_name):
             raise Fatal("uses scikit-learn", f"{function_name} calls scikit-learn ({', '.join(used)}). "
                         "This exercise is from scratch: write it with NumPy. scikit-learn belongs in "
                         "sklearn_models.py only.", example)
         return reply
+
+    # -- a check's calls in one batch (see grader/batches.py) ---------------------
+
+    @property
+    def _scope(self):
+        return (self.exercise.name, self.unit_name, tuple(map(tuple, self.stand_ins)))
+
+    def begin_check(self, check, examples):
+        """Send the calls ``check`` is expected to make to the child in one batch."""
+        self.finish_batch()
+        scope = self._scope
+        self._recording = None if batches.is_recorded(check, scope) else []
+        plan = batches.plan_for(check, scope, examples)
+        if not plan:
+            return
+        stand_ins = scope[2]
+        common = {"stand_ins": [list(s) for s in stand_ins], "stand_in_parameters": _stand_in_parameters(stand_ins),
+                  "detect": _detects_sklearn(self.exercise.name)}
+
+        def make_call(index, planned):
+            return {"id": index, "module": self.unit_name, "function": self.exercise.name,
+                    "args": list(planned.args), "kwargs": dict(planned.kwargs),
+                    "answers": answers.table_cached(self.oracle, self.exercise.name, stand_ins, planned.args,
+                                                    planned.kwargs)}
+
+        frame = batches.batch_frame(plan, scope, make_call, common)
+        if frame is None:
+            return
+        self.session.ensure_running()
+        child = self.session.child
+        try:
+            child.send_frame(frame, time.monotonic() + self.limits.call)
+        except sandbox.ChildError:
+            return  # the child was killed; the calls go one at a time
+        self._batch = batches.Batch(child, plan)
+
+    def end_check(self, check, passed):
+        """The check is over: a passing run's calls become its plan (for the next submission)."""
+        if passed and self._recording:
+            batches.remember(check, self._scope, self._recording)
+        self._recording = None
+
+    def _batched_reply(self, example):
+        """(the batch's reply, the planned call) when the batch holds this call; else (None, None)."""
+        batch = self._batch
+        if batch is None:
+            return None, None
+        index = batch.index_of(example.args, example.kwargs)
+        if index is None:
+            return None, None
+        self._check_budget(example)
+        while batch.next < index:  # calls the property skipped: their replies are read and dropped
+            if self._read_batch_reply(batch) is None:
+                return None, None
+        self.calls += 1
+        deadline = time.monotonic() + self.limits.call
+        try:
+            reply = batch.child.request_reply(deadline, self._answer_oracle)
+        except sandbox.ChildError as error:
+            self._batch = None
+            raise _call_failed(error, self.limits, example) from None
+        batch.next += 1
+        reply = self._accept(reply, index, self.exercise.name, example)
+        planned = batch.calls[index]
+        if batch.done:
+            self.finish_batch()
+        return reply, planned
+
+    def _read_batch_reply(self, batch):
+        try:
+            reply = batch.child.request_reply(time.monotonic() + self.limits.call, self._answer_oracle)
+        except sandbox.ChildError:
+            self._batch = None
+            return None
+        batch.next += 1
+        return reply
+
+    def finish_batch(self):
+        """Stop the batch in flight (if any) and read what is left of it, so the child is ready again."""
+        batch, self._batch = self._batch, None
+        if batch is None or batch.child.dead:
+            return
+        try:
+            if not batch.done:
+                batch.child.send({"op": "stop"}, time.monotonic() + self.limits.call)
+            while True:
+                reply = batch.child.request_reply(time.monotonic() + self.limits.call, self._answer_oracle)
+                if reply.get("op") == "batch_done":
+                    return
+                if reply.get("op") != "result":
+                    batch.child.kill()
+                    return
+        except sandbox.ChildError:
+            return  # the child was killed; the next call starts a fresh one
 
     def _outcome(self, reply, example):
         outcome = reply.get("outcome")
@@ -288,7 +398,7 @@ class FunctionUnderTest:
         if self.oracle_calls > MAX_ORACLE_CALLS:
             name = str(target).split(".")[-1][:60]
             return {**reply, "outcome": "raised", "exc_type": "RuntimeError",
-                    "message": f"called {name} more than {MAX_ORACLE_CALLS:,} times in one call (an endless loop?)"}
+                    "message": f"called {name} more than {MAX_ORACLE_CALLS:,} times (an endless loop?)"}
         if self.oracle is None or target not in self.allowed_oracles:
             return {**reply, "outcome": "raised", "exc_type": "RuntimeError",
                     "message": "no stand-in is available for this call"}
@@ -305,6 +415,23 @@ class FunctionUnderTest:
         """Names of the arguments at these positions (positional first, then keywords)."""
         names = self.parameters[: len(example.args)] + list(example.kwargs)
         return [names[p] if p < len(names) else f"#{p}" for p in positions]
+
+
+def _stand_in_parameters(stand_ins):
+    """Each stand-in's parameter names (a stand-in call is then the same call however it is written)."""
+    return {target: list(contract.parameters(name)) for target, _, name in stand_ins}
+
+
+def _detects_sklearn(function_name):
+    """Whether calls of this function must not use scikit-learn (every from-scratch exercise)."""
+    return contract.module_of(function_name) != "sklearn_models"
+
+
+def _call_failed(error, limits, example):
+    """The Fatal for a call the child could not answer."""
+    if isinstance(error, sandbox.ChildTimeout):
+        return Fatal("timed out", f"the call did not return within {limits.call:g} s (an endless loop?)", example)
+    return Fatal("crashed", f"the call stopped the grading process: {error.detail}", example)
 
 
 def _positions(value):
@@ -417,6 +544,7 @@ def grade_function(session, exercise, unit_name, limits, oracle=None):
         try:
             failure = run_check(check, function, exercise.target)
         except Fatal as fatal:
+            function.finish_batch()
             result.status = fatal.status
             result.detail = fatal.detail
             if fatal.example is not None and fatal.status != "not implemented":
@@ -432,6 +560,7 @@ def grade_function(session, exercise, unit_name, limits, oracle=None):
         if not passed:
             crashed = crashed or isinstance(failure, StudentRaised)
             result.failures.append(_failure_record(exercise, check, failure))
+    function.finish_batch()
     value_passed = any(c.passed and c.kind == "value" for c in result.checks)
     for check_result in result.checks:
         if check_result.passed and (value_passed or check_result.kind == "value"):
@@ -499,7 +628,12 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
     Grade
     """
     _one_thread_per_process()
-    scratch = Path(workdir or tempfile.mkdtemp(prefix="lrg-grade-"))
+    if exercises is None:
+        from grader import example_cache
+        from grader.declaration import EXERCISES
+
+        example_cache.prepare(EXERCISES)  # once per process: the examples of every check, drawn or read
+    scratch = Path(workdir or tempfile.mkdtemp(prefix="lrg-grade-", dir=sandbox.scratch_root(launcher)))
     try:
         runtime = sandbox.make_runtime(scratch / "runtime")
         staged = stage(submission, scratch / "submission")

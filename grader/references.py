@@ -73,3 +73,21 @@ def function(target):
     """The reference function for ``"module.function"`` (remembering its results)."""
     module_name, function_name = target.split(".")
     return _Remembered(getattr(module(module_name), function_name))
+
+
+@cache
+def recording_module(name):
+    """Another private copy of reference module ``name``, whose functions may be swapped.
+
+    ``grader/answers.py`` runs a reference there with its dependencies
+    replaced by recorders; the copy used for answers is never touched.
+    """
+    private_name = f"grader._recording_{name}"
+    spec = importlib.util.spec_from_file_location(private_name, SOLUTIONS_DIR / f"{name}.py")
+    loaded = importlib.util.module_from_spec(spec)
+    sys.modules[private_name] = loaded
+    spec.loader.exec_module(loaded)
+    return loaded
+
+
+function.recording_module = recording_module  # what grader/answers.py records the stand-ins' answers with

@@ -192,13 +192,13 @@ import hashlib, sys
 sys.path.insert(0, {root!r})
 {extra}
 from grader import protocol
-from grader.checks import _seed, generated_examples
+from grader.checks import check_seed, generated_examples
 from grader.declaration import EXERCISES
 digest = hashlib.sha256()
 for exercise in EXERCISES[:3]:
     for check in exercise.checks:
         if check.strategy is not None:
-            for example in generated_examples(check, _seed(exercise.target, check.name)):
+            for example in generated_examples(check, check_seed(exercise.target, check.name)):
                 digest.update(protocol.pack({{"op": "x", "args": list(example.args), "kwargs": example.kwargs}}))
 print(digest.hexdigest())
 """

@@ -1,0 +1,164 @@
+"""A check's calls sent to the child in one batch, and the plans that say which calls a check makes.
+
+Calling a student function one call at a time costs a round trip to the
+child per call, and a check makes dozens. So when a check starts, the calls
+it is expected to make are sent in one ``batch`` request (see ``child.py``);
+the child makes them one after the other and streams each result back, and
+the check's property reads them as it makes those calls. The property, its
+examples and its verdict are exactly those of one call at a time: a call the
+batch does not hold (or holds further on, after calls the property skipped)
+is made on its own, after the rest of the batch is stopped. Only round trips
+are saved.
+
+Which calls a check is expected to make is its *plan*:
+
+- the calls a passing run of the same check made before, in this process
+  (a property that also calls the function on inputs it derives, a shuffled
+  or doubled copy, say, makes those calls again for the next submission);
+- otherwise, when its examples are calls, one call per example.
+
+A call matches a planned call when it passes the very same objects, or
+arguments that are byte for byte the same on the wire (``protocol.pack``),
+so the child sees exactly the arguments it would have seen. Plans and their
+packed requests are kept per process and reused for every submission.
+"""
+
+import copy
+from collections import OrderedDict
+
+from grader import protocol
+from grader.checks import Example
+
+MAX_KEPT = 4096  # plans, and packed batch requests, per process
+
+
+class PlannedCall:
+    """The arguments of one call a check is expected to make."""
+
+    def __init__(self, args, kwargs):
+        self.args = tuple(args)
+        self.kwargs = dict(kwargs)
+        self._key = None
+
+    @classmethod
+    def copied(cls, args, kwargs):
+        """A call with private copies of the arguments (a property may change its own objects later)."""
+        return cls(copy.deepcopy(tuple(args)), copy.deepcopy(dict(kwargs)))
+
+    @property
+    def key(self):
+        """The call's arguments as they travel (b"" when they cannot travel)."""
+        if self._key is None:
+            self._key = call_key(self.args, self.kwargs)
+        return self._key
+
+    def same_objects(self, args, kwargs):
+        """Whether a call passes exactly these objects (identity, not equality)."""
+        if len(self.args) != len(args) or self.kwargs.keys() != kwargs.keys():
+            return False
+        return all(a is b for a, b in zip(self.args, args)) and all(self.kwargs[k] is kwargs[k] for k in kwargs)
+
+
+def call_key(args, kwargs):
+    """The bytes a call's arguments travel as, or b"" when they cannot."""
+    try:
+        return protocol.pack({"op": "call", "args": list(args), "kwargs": dict(kwargs)})
+    except protocol.ProtocolError:
+        return b""
+
+
+_RECORDED = OrderedDict()  # (id(check), scope) -> (check, calls of a passing run)
+_FROM_EXAMPLES = OrderedDict()  # (id(examples), scope) -> (examples, one call per example)
+
+
+def _keep(table, key, value):
+    table[key] = value
+    if len(table) > MAX_KEPT:
+        table.popitem(last=False)
+
+
+def plan_for(check, scope, examples):
+    """The calls ``check`` is expected to make, or None.
+
+    Parameters
+    ----------
+    check : Check
+    scope : tuple
+        What else the calls depend on: the function, its module, its stand-ins.
+    examples : tuple
+        The check's examples, fixed then drawn.
+    """
+    recorded = _RECORDED.get((id(check), scope))
+    if recorded is not None:
+        return recorded[1]
+    if len(examples) < 2 or not all(isinstance(e, Example) for e in examples):
+        return None  # (a check whose examples are problems, not calls, makes calls of its own)
+    key = (id(examples), scope)
+    if key not in _FROM_EXAMPLES:
+        _keep(_FROM_EXAMPLES, key, (examples, tuple(PlannedCall(e.args, e.kwargs) for e in examples)))
+    return _FROM_EXAMPLES[key][1]
+
+
+def is_recorded(check, scope):
+    """Whether a passing run of ``check`` has been recorded in this process."""
+    return (id(check), scope) in _RECORDED
+
+
+def remember(check, scope, calls):
+    """Keep the calls a passing run of ``check`` made, as its plan (the check object is kept alive with it)."""
+    if len(calls) >= 2 and (id(check), scope) not in _RECORDED:
+        _keep(_RECORDED, (id(check), scope), (check, tuple(calls)))
+
+
+_FRAMES = OrderedDict()  # (id(plan), scope) -> (plan, packed request or None)
+
+
+def batch_frame(plan, scope, make_call, common):
+    """The packed ``batch`` request for a plan (packed once per process), or None when it is too large.
+
+    Parameters
+    ----------
+    plan : tuple of PlannedCall
+    scope : tuple
+    make_call : callable
+        ``make_call(index, planned)`` returns that call's message fields.
+    common : dict
+        The fields every call shares (stand-ins, ...).
+    """
+    key = (id(plan), scope)
+    if key not in _FRAMES:
+        message = {"op": "batch", "calls": [make_call(i, p) for i, p in enumerate(plan)], **common}
+        try:
+            frame = protocol.pack(message)
+        except protocol.ProtocolError:
+            frame = None
+        _keep(_FRAMES, key, (plan, frame))
+    return _FRAMES[key][1]
+
+
+class Batch:
+    """A batch in flight in one child: its calls and how many replies have been read."""
+
+    def __init__(self, child, calls):
+        self.child = child
+        self.calls = calls
+        self.next = 0
+
+    @property
+    def done(self):
+        return self.next >= len(self.calls)
+
+    def index_of(self, args, kwargs):
+        """The position of the first unread planned call that this call is, or None."""
+        for index in range(self.next, len(self.calls)):
+            if self.calls[index].same_objects(args, kwargs):
+                return index
+        key = None
+        for index in range(self.next, len(self.calls)):
+            if key is None:
+                key = call_key(args, kwargs)
+                if not key:
+                    return None
+            if self.calls[index].key == key:
+                return index
+        return None
