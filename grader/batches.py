@@ -30,6 +30,7 @@ from grader import protocol
 from grader.checks import Example
 
 MAX_KEPT = 4096  # plans, and packed batch requests, per process
+ENABLED = True  # False: every call on its own (the tests compare the two)
 
 
 class PlannedCall:
@@ -88,6 +89,8 @@ def plan_for(check, scope, examples):
     examples : tuple
         The check's examples, fixed then drawn.
     """
+    if not ENABLED:
+        return None
     recorded = _RECORDED.get((id(check), scope))
     if recorded is not None:
         return recorded[1]

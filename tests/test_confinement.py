@@ -13,6 +13,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,79 @@ def test_hostile_class_leaks_nothing(tmp_path):
     assert not list(Path("/tmp").glob("lrg-attack-*")), "a submission left a file in the host's /tmp"
     forged = tmp_path / "out-class" / "results" / "write_results.json"
     assert b'"score": 100' not in forged.read_bytes()
+
+
+ZYGOTE_PROBE = '''
+import os, time
+
+def probe(other):
+    seen = []
+    for top, _, files in os.walk("/tmp"):
+        seen += [os.path.join(top, name) for name in files]
+    try:
+        with open(other) as handle:
+            leaked = handle.read()
+    except OSError as error:
+        leaked = type(error).__name__
+    first = os.fork()
+    if first == 0:  # a grandchild that leaves the process group and sleeps on
+        os.setsid()
+        if os.fork() == 0:
+            time.sleep(120)
+        os._exit(0)
+    os.waitpid(first, 0)
+    return {"pid": os.getpid(), "uid": os.getuid(), "seen": seen, "leaked": leaked}
+'''
+
+
+def test_a_child_of_the_sandboxed_zygote_sees_its_own_submission_only_and_dies_whole(tmp_path):
+    """Forked from the zygote, not started afresh: its own pid namespace, /tmp and submission; nothing survives."""
+    from grader import sandbox
+
+    try:
+        launcher = confinement.launcher_for("strict", slot=778)
+    except ConfinementError as error:
+        pytest.skip(str(error))
+    root = sandbox.scratch_root(launcher)
+    if root is None:
+        pytest.skip("this machine refuses nested namespaces: children get a fresh bubblewrap each")
+    mine, other = Path(tempfile.mkdtemp(dir=root)), Path(tempfile.mkdtemp(dir=root))
+    try:
+        secret = other / "submission" / "answers.txt"
+        secret.parent.mkdir()
+        secret.write_text("NEIGHBOUR")
+        for path in (other, secret.parent):
+            path.chmod(0o755)
+        secret.chmod(0o644)
+        work = mine / "submission"
+        work.mkdir()
+        (work / "probe.py").write_text(ZYGOTE_PROBE)
+        child = sandbox.ChildProcess(sandbox.make_runtime(mine / "runtime"), work, launcher)
+        child.request({"op": "setup", "root": str(work), "paths": [str(work)], "display": {}}, 60)
+        assert child.request({"op": "load", "module": "probe", "file": "probe.py", "expect": ["probe"],
+                              "cells": None}, 60)["status"] == "ok"
+        reply = child.request({"op": "call", "id": 1, "module": "probe", "function": "probe", "args": [str(secret)],
+                               "kwargs": {}, "stand_ins": [], "detect": False}, 60)
+        found = reply["value"]
+        assert found["pid"] == 1 and found["uid"] == launcher.uid
+        assert found["leaked"] != "NEIGHBOUR"
+        assert all(path.startswith(str(mine)) for path in found["seen"]), found["seen"]
+        assert any(path.endswith("probe.py") for path in found["seen"])
+        child.kill()
+        alive = [pid for pid in _sandbox_processes_of(launcher.uid)]
+        assert alive == [], "the child's detached grandchild outlived it"
+    finally:
+        shutil.rmtree(mine, ignore_errors=True)
+        shutil.rmtree(other, ignore_errors=True)
+
+
+def _sandbox_processes_of(uid):
+    pids = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    pids.append(int(entry))
+            except OSError:
+                continue
+    return pids

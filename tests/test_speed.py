@@ -1,0 +1,244 @@
+"""The speed-ups change nothing but the time: batches, locked answers, shared shrinking, the example cache.
+
+Each is compared with grading without it, on submissions that exercise it:
+stand-ins called in loops (fit, linear_regression_gd), properties that make
+calls of their own (duplicated rows, shuffled samples), failures that are
+shrunk, a timeout in the middle of a batch. The golden files
+(tests/golden/) pin the verdicts of the whole corpus and example class.
+"""
+
+import json
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import strategies as st
+
+from corpus_harness import CORPUS, build
+from grader import answers, batches, checks, example_cache, protocol, references, shrinking
+from grader.engine import Limits, grade_path
+from grader.engine import _stand_ins as stand_ins_of
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SUBMISSIONS = [  # (corpus file or None for the references, the function graded)
+    (None, "fit"),
+    ("logistic/fit__off_by_one.py", "fit"),
+    ("logistic/fit__mutates_input.py", "fit"),
+    ("linear_gd/linear_regression_gd__plus_instead_of_minus.py", "linear_regression_gd"),
+    ("linear_gd/mse__sum_instead_of_mean.py", "mse"),
+    ("evaluation/roc_curve__ties_split.py", "roc_curve"),
+    ("logistic/log_likelihood__exp_overflow.py", "log_likelihood"),
+    ("logistic/predict_proba__sign_error.py", "predict_proba"),
+    ("sklearn_models/auc_by_C__scored_on_training.py", "auc_by_C"),
+]
+
+
+def grade_json(path, function, **options):
+    grade = grade_path(path, "student", only={function}, **options)
+    data = grade.to_dict()
+    data.pop("confinement")
+    return json.dumps(data, sort_keys=True)
+
+
+@pytest.fixture(scope="module")
+def submissions(tmp_path_factory):
+    built = []
+    for corpus_file, function in SUBMISSIONS:
+        if corpus_file is None:
+            built.append((ROOT / "solutions", function))
+        else:
+            built.append((build(CORPUS / "mistakes" / corpus_file, tmp_path_factory.mktemp("sub")), function))
+    return built
+
+
+def test_grades_are_the_same_without_any_speed_up(submissions, monkeypatch):
+    fast = [grade_json(path, function) for path, function in submissions]
+    again = [grade_json(path, function) for path, function in submissions]  # plans and trees now in use
+    monkeypatch.setattr(batches, "ENABLED", False)
+    monkeypatch.setattr(shrinking, "SHARED", False)
+    monkeypatch.setattr(answers, "table_cached", lambda *args, **kwargs: None)
+    slow = [grade_json(path, function) for path, function in submissions]
+    assert fast == slow
+    assert again == slow
+
+
+TIMES_OUT_ON_LONG_INPUTS = textwrap.dedent("""
+    import numpy as np
+
+    def bernoulli_log_likelihood(p, y):
+        y = np.asarray(y, dtype=float)
+        ones = y.sum()
+        zeros = y.size - ones
+        with np.errstate(divide="ignore"):
+            return float((ones * np.log(p) if ones else 0.0) + (zeros * np.log1p(-p) if zeros else 0.0))
+
+    def bernoulli_mle(y):
+        y = np.asarray(y, dtype=float)
+        if y.size == 0:
+            raise ValueError("y is empty")
+        while y.size > 6:  # an endless loop, on some inputs only: in the middle of a batch
+            pass
+        return float(y.mean())
+""")
+
+
+def test_a_timeout_in_the_middle_of_a_batch_is_that_calls(tmp_path, monkeypatch):
+    path = tmp_path / "mle.py"
+    path.write_text(TIMES_OUT_ON_LONG_INPUTS)
+    limits = Limits(call=1.0)
+    batched = grade_path(path, "student", only={"bernoulli_log_likelihood", "bernoulli_mle"}, limits=limits)
+    functions = {f.name: f for f in batched.functions}
+    assert functions["bernoulli_mle"].status == "timed out"
+    assert "The call: bernoulli_mle(" in functions["bernoulli_mle"].detail
+    assert functions["bernoulli_log_likelihood"].status == "passed"
+    monkeypatch.setattr(batches, "ENABLED", False)
+    alone = grade_path(path, "student", only={"bernoulli_log_likelihood", "bernoulli_mle"}, limits=limits)
+    assert alone.to_dict() == batched.to_dict()
+
+
+# --------------------------------------------------------------------------
+# Locked answers
+# --------------------------------------------------------------------------
+
+
+def fit_table(X, y, learning_rate, n_iterations):
+    from grader.declaration import EXERCISES
+
+    fit = next(e for e in EXERCISES if e.name == "fit")
+
+    class Unit:
+        module_name, provides = "logistic", ("logistic",)
+
+    class Submission:
+        units = [Unit()]
+
+    stand_ins = tuple(map(tuple, stand_ins_of(fit, Submission())))
+    return answers.table_for(references.function, "fit", stand_ins, (X, y, learning_rate, n_iterations), {})
+
+
+def test_an_answer_opens_only_with_its_own_arguments():
+    from grader.child import _AnswerTable
+
+    X = np.array([[1.0, 0.5], [1.0, -1.5], [1.0, 2.0]])
+    y = np.array([0, 1, 1])
+    table = fit_table(X, y, 0.1, 5)
+    assert table["ids"].shape == (5, 16)  # one answer per step
+    parameters = ["X", "y", "w", "learning_rate"]
+    step = references.function("logistic.gradient_step")
+    opened = _AnswerTable.of(protocol.unpack_frame(protocol.pack({"op": "t", "value": table}))["value"])
+    w = np.zeros(2)
+    for _ in range(5):  # asking each question in turn opens each answer, and only that
+        found, value = opened.find("logistic.gradient_step", parameters, (X, y, w, 0.1), {})
+        assert found and np.array_equal(value, step(X, y, w, 0.1))
+        assert not opened.find("logistic.gradient_step", parameters, (X, y, w + 1e-12, 0.1), {})[0]
+        assert not opened.find("logistic.sigmoid", ["z"], (w,), {})[0]
+        w = value
+    final = references.function("logistic.fit")(X, y, 0.1, 5)
+    assert np.array_equal(w, final)
+    sealed = table["data"].tobytes()
+    assert final.tobytes() not in sealed and step(X, y, np.zeros(2), 0.1).tobytes() not in sealed
+
+
+def test_keyword_and_positional_calls_open_the_same_answer():
+    from grader.child import _AnswerTable
+
+    X, y = np.array([[1.0, 2.0], [1.0, -1.0]]), np.array([1, 0])
+    opened = _AnswerTable.of(protocol.unpack_frame(protocol.pack({"op": "t", "value": fit_table(X, y, 0.5, 1)}))
+                             ["value"])
+    parameters = ["X", "y", "w", "learning_rate"]
+    w = np.zeros(2)
+    assert opened.find("logistic.gradient_step", parameters, (X, y, w, 0.5), {})[0]
+    assert opened.find("logistic.gradient_step", parameters, (X, y), {"learning_rate": 0.5, "w": w})[0]
+    assert not opened.find("logistic.gradient_step", parameters, (X, y, w), {"rate": 0.5})[0]
+
+
+# --------------------------------------------------------------------------
+# Shared shrinking
+# --------------------------------------------------------------------------
+
+
+def toy_check():
+    def prop(function, example):
+        if function(example):
+            raise checks.Mismatch(example, "too big")
+
+    return checks.holds("toy", points=1, strategy=st.lists(st.integers(0, 1000), min_size=1), prop=prop,
+                        hint="", name="toy")
+
+
+def run(check, threshold):
+    return checks.run_check(check, lambda xs: sum(xs) > threshold, "toy.function")
+
+
+@pytest.mark.parametrize("order", [(50, 400, 50, 3, 400, 999), (999, 3, 400, 50, 3, 50)])
+def test_a_shared_search_finds_what_a_fresh_one_finds(order, monkeypatch):
+    check = toy_check()
+    searches = []
+    original = shrinking.find
+    monkeypatch.setattr(shrinking, "find", lambda *a, **k: searches.append(1) or original(*a, **k))
+    shared = [run(check, t) for t in order]
+    monkeypatch.setattr(shrinking, "SHARED", False)
+    fresh = [run(check, t) for t in order]
+    assert [(f and f.example) for f in shared] == [(f and f.example) for f in fresh]
+    shared_searches = len(searches) - sum(f is not None for f in fresh)
+    assert shared_searches <= len(set(order)) < sum(f is not None for f in fresh)  # once per behaviour
+
+
+def test_a_search_stops_after_its_tries_with_a_real_failure(monkeypatch):
+    monkeypatch.setattr(shrinking, "MAX_TRIES", 5)
+    failure = run(toy_check(), 10)
+    assert failure is not None and sum(failure.example) > 10
+
+
+# --------------------------------------------------------------------------
+# The example cache
+# --------------------------------------------------------------------------
+
+
+def test_examples_come_back_from_the_cache_exactly(tmp_path, monkeypatch):
+    from grader.declaration import EXERCISES
+
+    exercises = [e for e in EXERCISES if e.module == "evaluation"]
+    monkeypatch.setenv("LRG_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(example_cache, "_PREPARED", set())
+    drawn = {(e.target, c.name): protocol.pack({"op": "x", "v": [example_cache._as_data(x) for x in
+                                                                  checks.generated_examples(c, checks.check_seed(
+                                                                      e.target, c.name))]})
+             for e in exercises for c in e.checks if c.strategy is not None}
+    monkeypatch.setattr(checks, "_GENERATED", {})
+    example_cache.prepare(exercises)  # draws, saves
+    files = list(tmp_path.glob("examples-*.lrg"))
+    assert len(files) == 1
+    monkeypatch.setattr(checks, "_GENERATED", {})
+    monkeypatch.setattr(example_cache, "_PREPARED", set())
+    assert example_cache.prepare(exercises) == len(drawn)  # all read back
+    for e in exercises:
+        for c in e.checks:
+            if c.strategy is not None:
+                again = checks.generated_examples(c, checks.check_seed(e.target, c.name))
+                assert protocol.pack({"op": "x", "v": [example_cache._as_data(x) for x in again]}) == \
+                    drawn[(e.target, c.name)]
+    files[0].write_bytes(b"LRG1 damaged")
+    monkeypatch.setattr(checks, "_GENERATED", {})
+    monkeypatch.setattr(example_cache, "_PREPARED", set())
+    assert example_cache.prepare(exercises) == 0  # a damaged file is drawn again, and rewritten
+    assert example_cache._read(files[0])
+
+
+def test_the_cache_can_be_off_or_unwritable(tmp_path, monkeypatch):
+    from grader.declaration import EXERCISES
+
+    exercises = [e for e in EXERCISES if e.name == "bernoulli_mle"]
+    monkeypatch.setenv("LRG_CACHE_DIR", "off")
+    assert example_cache.cache_folder() is None
+    monkeypatch.setattr(example_cache, "_PREPARED", set())
+    monkeypatch.setattr(checks, "_GENERATED", {})
+    assert example_cache.prepare(exercises) == 0
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv("LRG_CACHE_DIR", str(blocked / "cache"))
+    monkeypatch.setattr(example_cache, "_PREPARED", set())
+    monkeypatch.setattr(checks, "_GENERATED", {})
+    assert example_cache.prepare(exercises) == 0  # no error: drawn instead
