@@ -30,6 +30,7 @@ from pathlib import Path
 
 from grader import checks, protocol
 
+KEEP_FILES = 6  # cache files kept in the folder: the newest
 _PREPARED = set()  # (cache folder, exercises) this process has made ready
 
 
@@ -168,5 +169,13 @@ def _write(path, table):
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temporary, path)
+        _prune(path.parent)
     except (OSError, protocol.ProtocolError):
         pass
+
+
+def _prune(folder, keep=KEEP_FILES):
+    """Remove all but the newest ``keep`` cache files (each grader version writes its own)."""
+    files = sorted(folder.glob("examples-*.lrg"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[keep:]:
+        old.unlink(missing_ok=True)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import public
+from grader import contract
 from grader.report import _function_section
 
 TEST_PREFIX = "test_"
@@ -37,11 +37,17 @@ def pytest_addoption(parser):
 
 def pytest_configure(config):
     config.stash[_FEEDBACK] = Feedback(config.rootpath, config.getoption("submission"))
+    if not config.option.collectonly:
+        # Start the process the checks fork their child from now: its imports (NumPy, pandas,
+        # scikit-learn) then overlap with pytest's collection and this process's own imports.
+        from grader import sandbox
+
+        sandbox.Launcher().zygote()
 
 
 def pytest_collection_modifyitems(session, config, items):
     """Run the functions' tests in the order of the exercises (mle first), other tests after them."""
-    order = {name: index for index, name in enumerate(public.FUNCTION_NAMES)}
+    order = {name: index for index, name in enumerate(contract.FUNCTION_NAMES)}
     items.sort(key=lambda item: order.get(_function_of(item), len(order)))
 
 
@@ -55,7 +61,7 @@ def _function_of(item):
     name = getattr(item, "originalname", item.name)
     if "feedback" in getattr(item, "fixturenames", ()) and name.startswith(TEST_PREFIX):
         function = name[len(TEST_PREFIX):]
-        if function in public.FUNCTION_NAMES:
+        if function in contract.FUNCTION_NAMES:
             return function
     return None
 
@@ -96,7 +102,7 @@ class Feedback:
     def select(self, names):
         """The functions to grade, in contract order."""
         wanted = set(names)
-        self.names = [name for name in public.FUNCTION_NAMES if name in wanted]
+        self.names = [name for name in contract.FUNCTION_NAMES if name in wanted]
 
     def check(self, name):
         """Pass, or fail the calling test with the public checks' feedback for ``name``."""
@@ -115,6 +121,8 @@ class Feedback:
         return next(f for f in self.grade.functions if f.name == name)
 
     def _grade(self):
+        # Imported here, not at start-up: the zygote started by pytest_configure imports meanwhile.
+        from grader import example_cache, public
         from grader.engine import grade_path
 
         if self.submission:
@@ -124,6 +132,8 @@ class Feedback:
             path = self.root  # its exercises/ folder is found and read, shown as exercises/<module>.py
         exercises = [public.exercise(name) for name in self.names]
         try:
+            # Every public check's examples: drawn on the first run, then read from the cache.
+            example_cache.prepare(public.EXERCISES)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # the checks' own library warnings are not the student's
                 self.grade = grade_path(path, "you", exercises=exercises)
