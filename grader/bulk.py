@@ -33,10 +33,11 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import inputs, outputs
+from grader import example_cache, inputs, outputs
 from grader.declaration import EXERCISES
 from grader.engine import Limits, grade_submission
 from grader.results import FunctionResult, Grade
+from grader.sandbox import scratch_root
 from grader.submission import SubmissionError, read_submission
 
 GRADER_DIR = Path(__file__).resolve().parent
@@ -185,8 +186,6 @@ def grade_entry(entry, *, limits=Limits(), launcher=None, only=None, lock=None):
     """
     only = set(only) if only else None
     # Staged where the launcher's zygote can serve it (it sees nothing else of this machine).
-    from grader.sandbox import scratch_root
-
     scratch = Path(tempfile.mkdtemp(prefix="lrg-bulk-", dir=scratch_root(launcher)))
     try:
         try:
@@ -406,9 +405,7 @@ def grade_class(paths, out="grades", *, jobs=None, limits=Limits(), launcher=Non
     scratch = Path(tempfile.mkdtemp(prefix="lrg-class-"))
     try:
         found = inputs.discover(paths, scratch)
-        if found.entries:
-            from grader import example_cache
-
+        if found.entries and example_cache.cache_folder() is not None:
             # Drawn (or read) once here and saved, so that every worker reads them instead of drawing.
             example_cache.prepare(EXERCISES)
         grader_sha = grader_fingerprint(only)

@@ -17,7 +17,11 @@ or not it calls its dependencies.
 
 The child is started once per submission and restarted (with the modules
 that loaded cleanly) after anything that killed it; every call has a time
-limit, and so does each function as a whole.
+limit, and so does each function as a whole. A check's calls travel to the
+child in one batch (``grader/batches.py``), and the stand-ins' answers a
+correct function will need may travel with a call, each locked by the
+arguments that ask for it (``grader/answers.py``); neither changes what a
+check sees.
 """
 
 import contextlib

@@ -1,13 +1,16 @@
 """Start, talk to and kill the child process that runs a submission.
 
 The trusted side of the boundary described in ``grader/child.py``. The child
-is a fresh Python interpreter started with ``-S -s -B`` (no ``site``
-processing, so no ``.pth`` file and no editable install of this project is
-honoured; no user site; no bytecode written), with a minimal environment, its
-working folder set to the staged submission and only the interpreter's
-library folders on its path: ``solutions/`` and the grader's checks are not
-importable there. It runs in its own session so that killing its process group
-takes everything it started with it.
+runs ``child.py`` in a Python interpreter started with ``-S -s -B`` (no
+``site`` processing, so no ``.pth`` file and no editable install of this
+project is honoured; no user site; no bytecode written), with a minimal
+environment, its working folder set to the staged submission and only the
+interpreter's library folders on its path: ``solutions/`` and the grader's
+checks are not importable there. It runs in its own session so that killing
+its process group takes everything it started with it. Usually it is forked
+from a :class:`Zygote`, an interpreter of that same kind with the libraries
+already imported (inside bubblewrap when the launcher sets up namespaces),
+rather than started afresh: the same child in milliseconds.
 
 Every wait has a deadline. A child that does not answer in time, dies, or
 breaks the protocol is killed; the caller decides what that means for the
