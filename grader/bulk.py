@@ -37,7 +37,7 @@ from grader import example_cache, inputs, outputs
 from grader.declaration import EXERCISES
 from grader.engine import Limits, grade_submission
 from grader.results import FunctionResult, Grade
-from grader.sandbox import scratch_root
+from grader.sandbox import reap_orphans, scratch_root
 from grader.submission import SubmissionError, read_submission
 
 GRADER_DIR = Path(__file__).resolve().parent
@@ -480,9 +480,14 @@ def _run_pool(jobs, workers, record):
     context = multiprocessing.get_context("spawn")
     pending, tries = list(jobs), {}
     while pending:
+        # A fresh pool for each round of WORKER_TASKS students per worker keeps memory flat. (Not with
+        # max_tasks_per_child: in Python 3.11 to 3.14 it deadlocks once a worker reaches its limit,
+        # https://github.com/python/cpython/issues/115634.)
+        size = workers * WORKER_TASKS
+        this_round, later = pending[:size], pending[size:]
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start,
-                                 initargs=(os.getpid(),), max_tasks_per_child=WORKER_TASKS) as pool:
-            futures = {pool.submit(grade_one, job): job for job in pending}
+                                 initargs=(os.getpid(),)) as pool:
+            futures = {pool.submit(grade_one, job): job for job in this_round}
             pending, recorded = [], set()
             try:
                 for future in as_completed(futures):
@@ -502,6 +507,8 @@ def _run_pool(jobs, workers, record):
                     else:
                         record(Outcome(job.entry.student, False, GRADER_ERROR,
                                        message="the worker process grading it died"))
+        pending += later
+        reap_orphans()  # what the round's workers left behind (their zygotes' sandboxes), adopted here
 
 
 def _outcome_of(future, job):

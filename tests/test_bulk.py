@@ -325,3 +325,25 @@ def test_a_run_killed_with_sigkill_resumes_to_the_same_files(tmp_path):
     assert resumed.returncode == 0
     assert "already graded; resuming" in resumed.stderr
     assert tree(killed) == tree(whole)
+
+
+RENEWED_WORKERS = """
+import sys
+from grader import bulk
+bulk.WORKER_TASKS = 2  # a fresh pool after every two students per worker
+summary = bulk.grade_class([sys.argv[1]], sys.argv[2], jobs=2, only=sys.argv[3].split(","), progress=False)
+print(summary.graded, len(summary.grader_errors))
+"""
+
+
+@pytest.mark.slow
+def test_a_class_larger_than_a_round_of_workers_is_graded_whole(tmp_path):
+    """Workers are renewed every WORKER_TASKS students and the run goes on (it once stalled there: CPython #115634)."""
+    klass = tmp_path / "class"
+    klass.mkdir()
+    for index in range(9):
+        shutil.copyfile(ROOT / "solutions" / "mle.py", klass / f"student{index}.py")
+    done = subprocess.run([sys.executable, "-c", RENEWED_WORKERS, str(klass), str(tmp_path / "out"), QUICK],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split() == ["9", "0"]
