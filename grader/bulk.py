@@ -43,7 +43,7 @@ from grader.submission import SubmissionError, read_submission
 GRADER_DIR = Path(__file__).resolve().parent
 SOLUTIONS_DIR = GRADER_DIR.parent / "solutions"
 ATTEMPTS = 3  # a failure of the grader's own machinery is retried this often before it is reported
-WORKER_TASKS = 100  # a fresh worker process after this many students keeps memory flat
+WORKER_TASKS = 250  # a fresh pool after this many students per worker keeps memory flat (caches are capped)
 GRADER_ERROR = "grader error"
 LOAD_FAILURES = {"empty", "not a zip", "unsafe archive", "unreadable"}
 
