@@ -48,6 +48,8 @@ def _over_the_wire(value):
 
 _TABLES = OrderedDict()
 MAX_TABLES = 2_000
+MAX_KEPT_BYTES = 64 * 1024 * 1024  # of tables kept per process (shrinking makes a new one per candidate)
+_kept_bytes = [0]
 
 
 def table_cached(oracle, function_name, stand_ins, args, kwargs):
@@ -66,11 +68,18 @@ def table_cached(oracle, function_name, stand_ins, args, kwargs):
         return None
     if key in _TABLES:
         _TABLES.move_to_end(key)
-    else:
-        _TABLES[key] = table_for(oracle, function_name, stand_ins, args, kwargs)
-        if len(_TABLES) > MAX_TABLES:
-            _TABLES.popitem(last=False)
-    return _TABLES[key]
+        return _TABLES[key]
+    table = table_for(oracle, function_name, stand_ins, args, kwargs)
+    _TABLES[key] = table
+    _kept_bytes[0] += _size(table) + len(key)
+    while len(_TABLES) > 1 and (len(_TABLES) > MAX_TABLES or _kept_bytes[0] > MAX_KEPT_BYTES):
+        old_key, old_table = _TABLES.popitem(last=False)
+        _kept_bytes[0] -= _size(old_table) + len(old_key)
+    return table
+
+
+def _size(table):
+    return 0 if table is None else sum(array.nbytes for array in table.values())
 
 
 def table_for(oracle, function_name, stand_ins, args, kwargs):
