@@ -625,6 +625,18 @@ def serve(read_fd, write_fd):
     os._exit(0)
 
 
+def _reap(finished):
+    """Reap the zygote's children that ended, keeping their exit status (for ``status`` requests)."""
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        finished[pid] = os.waitstatus_to_exitcode(status)
+
+
 def _end_everything_else(finished, seconds=10.0):
     """In a sandboxed zygote's own pid namespace: kill every process but the zygote and its init, and wait.
 
@@ -645,14 +657,7 @@ def _end_everything_else(finished, seconds=10.0):
                 os.kill(pid, 9)
             except (ProcessLookupError, PermissionError):
                 pass
-        while True:  # reap the zygote's own children (the waiting processes), keeping their status
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
-            finished[pid] = os.waitstatus_to_exitcode(status)
+        _reap(finished)  # the zygote's own children (the waiting processes)
         time.sleep(0.005)
 
 
@@ -755,14 +760,7 @@ def zygote(control_fd):
         if not data:
             os._exit(0)
         request = json.loads(data.decode("utf-8"))
-        while True:  # reap children that ended, keeping their status
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                break
-            finished[pid] = os.waitstatus_to_exitcode(status)
+        _reap(finished)
         if request["op"] == "spawn":
             pid = os.fork()
             if pid == 0:

@@ -61,7 +61,8 @@ def _copy_project_with_canary(target, canary):
 UID_BASE = 62000  # this test's own range of sandbox users
 
 
-def _sandbox_processes():
+def _sandbox_processes(low=UID_BASE, high=UID_BASE + 1000):
+    """Pids of processes whose uid is in [low, high): this test's sandbox users by default."""
     pids = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
@@ -69,7 +70,7 @@ def _sandbox_processes():
                 uid = os.stat(f"/proc/{entry}").st_uid
             except OSError:
                 continue
-            if UID_BASE <= uid < UID_BASE + 1000:
+            if low <= uid < high:
                 pids.append(int(entry))
     return pids
 
@@ -195,20 +196,8 @@ def test_a_child_of_the_sandboxed_zygote_sees_its_own_submission_only_and_dies_w
         assert all(path.startswith(str(mine)) for path in found["seen"]), found["seen"]
         assert any(path.endswith("probe.py") for path in found["seen"])
         child.kill()
-        alive = [pid for pid in _sandbox_processes_of(launcher.uid)]
-        assert alive == [], "the child's detached grandchild outlived it"
+        assert _sandbox_processes(launcher.uid, launcher.uid + 1) == [], "the detached grandchild outlived it"
     finally:
         shutil.rmtree(mine, ignore_errors=True)
         shutil.rmtree(other, ignore_errors=True)
 
-
-def _sandbox_processes_of(uid):
-    pids = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                if os.stat(f"/proc/{entry}").st_uid == uid:
-                    pids.append(int(entry))
-            except OSError:
-                continue
-    return pids

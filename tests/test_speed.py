@@ -8,7 +8,6 @@ shrunk, a timeout in the middle of a batch. The golden files
 """
 
 import json
-import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +18,7 @@ from corpus_harness import CORPUS, build
 from grader import answers, batches, checks, example_cache, protocol, references, shrinking
 from grader.engine import Limits, grade_path
 from grader.engine import _stand_ins as stand_ins_of
+from test_engine import GOOD_MLE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -64,24 +64,9 @@ def test_grades_are_the_same_without_any_speed_up(submissions, monkeypatch):
     assert again == slow
 
 
-TIMES_OUT_ON_LONG_INPUTS = textwrap.dedent("""
-    import numpy as np
-
-    def bernoulli_log_likelihood(p, y):
-        y = np.asarray(y, dtype=float)
-        ones = y.sum()
-        zeros = y.size - ones
-        with np.errstate(divide="ignore"):
-            return float((ones * np.log(p) if ones else 0.0) + (zeros * np.log1p(-p) if zeros else 0.0))
-
-    def bernoulli_mle(y):
-        y = np.asarray(y, dtype=float)
-        if y.size == 0:
-            raise ValueError("y is empty")
-        while y.size > 6:  # an endless loop, on some inputs only: in the middle of a batch
-            pass
-        return float(y.mean())
-""")
+# an endless loop on some inputs only: in the middle of a batch
+TIMES_OUT_ON_LONG_INPUTS = GOOD_MLE.replace("    return float(y.mean())",
+                                            "    while y.size > 6:\n        pass\n    return float(y.mean())")
 
 
 def test_a_timeout_in_the_middle_of_a_batch_is_that_calls(tmp_path, monkeypatch):
