@@ -132,6 +132,7 @@ class Server:
         self.answers = None
         self.stand_in_parameters = {}
         self.stand_in_calls = 0
+        self._watch = None  # the scikit-learn watch while a call runs under it
 
     # -- transport -----------------------------------------------------------
 
@@ -320,6 +321,20 @@ class Server:
         return stand_in
 
     def oracle(self, target, args, kwargs):
+        """A stand-in's answer: from the call's locked answers, else asked of the grader."""
+        # The grader's own code needs no scikit-learn watch, and under it runs several times slower.
+        # Paused only for plain data: hashing anything else could run the student's own methods.
+        watch = sys.getprofile()
+        paused = watch is not None and watch is self._watch and _plain(args) and _plain(kwargs)
+        if paused:
+            sys.setprofile(None)
+        try:
+            return self._answer(target, args, kwargs)
+        finally:
+            if paused:
+                sys.setprofile(watch)
+
+    def _answer(self, target, args, kwargs):
         self.stand_in_calls += 1
         if self.stand_in_calls > MAX_STAND_IN_CALLS:
             name = str(target).split(".")[-1][:60]
@@ -359,13 +374,13 @@ class Server:
                     module = frame.f_globals.get("__name__", "sklearn")
                     self.sklearn_calls.append(f"{module}.{frame.f_code.co_name}")
 
-        self._profile = profile
+        self._watch = profile
         sys.setprofile(profile)
         threading.setprofile(profile)
         return True
 
     def _stop_sklearn_watch(self, message):
-        tampered = sys.getprofile() is not self._profile
+        tampered = sys.getprofile() is not self._watch
         sys.setprofile(None)
         threading.setprofile(None)
         if tampered:
@@ -458,6 +473,21 @@ class _AnswerTable:
         except protocol.ProtocolError:
             return False, None
         return True, message.get("value")
+
+
+_PLAIN_TYPES = frozenset({np.ndarray, float, int, bool, str, type(None), np.float64, np.int64, np.bool_})
+
+
+def _plain(value, depth=0):
+    """True for data whose hashing runs none of the student's code: NumPy arrays, numbers, and containers of them."""
+    kind = type(value)
+    if kind in _PLAIN_TYPES:
+        return True
+    if kind in (list, tuple) and depth < 4:
+        return all(_plain(item, depth + 1) for item in value)
+    if kind is dict and depth < 4:
+        return all(type(key) is str and _plain(item, depth + 1) for key, item in value.items())
+    return False
 
 
 def _in_sklearn(filename):

@@ -178,6 +178,20 @@ def test_scikit_learn_in_a_from_scratch_function_scores_zero(tmp_path):
     assert functions["bernoulli_log_likelihood"].status == "passed"
 
 
+def test_scikit_learn_after_a_stand_in_call_is_still_seen(tmp_path):
+    """The watch pauses while the grader answers a stand-in, and is back on for the student's next line."""
+    source = (ROOT / "solutions" / "logistic.py").read_text(encoding="utf-8")
+    cheat = source.replace(
+        "        w = gradient_step(X, y, w, learning_rate)\n    return w",
+        "        w = gradient_step(X, y, w, learning_rate)\n"
+        "    from sklearn.utils import check_array\n"
+        "    return check_array(w.reshape(1, -1)).ravel()")
+    assert cheat != source
+    functions = by_name(grade_path(write(tmp_path, "logistic.py", cheat), only={"fit"}))
+    assert functions["fit"].status == "uses scikit-learn"
+    assert "check_array" in functions["fit"].detail
+
+
 def test_unreadable_submission_is_a_row_not_a_crash(tmp_path):
     """A notebook that is not JSON becomes a grade with a clear reason."""
     path = tmp_path / "broken.ipynb"
