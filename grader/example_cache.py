@@ -45,18 +45,23 @@ def cache_folder():
     return Path(base) / "lrg-grader"
 
 
+def sources_digest(*extra):
+    """A digest of the grader's and the references' sources, Python's version, and ``extra`` (its repr)."""
+    digest = hashlib.sha256()
+    package = Path(checks.__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")) + sorted((package.parent / "solutions").glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest.update(repr((sys.version_info[:3], extra)).encode())
+    return digest.hexdigest()[:32]
+
+
 def _digest(exercises):
     """What the drawn examples depend on: the grader's and the references' sources, and the libraries."""
     import hypothesis
     import numpy
 
-    digest = hashlib.sha256()
-    package = Path(checks.__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")) + sorted((package.parent / "solutions").glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    digest.update(repr((sys.version_info[:3], numpy.__version__, hypothesis.__version__)).encode())
-    digest.update(repr([(e.target, [c.name for c in e.checks]) for e in exercises]).encode())
-    return digest.hexdigest()[:32]
+    return sources_digest(numpy.__version__, hypothesis.__version__,
+                          [(e.target, [c.name for c in e.checks]) for e in exercises])
 
 
 def _key(exercise, check):
@@ -113,8 +118,8 @@ def prepare(exercises, shipped=None):
         return 0  # (drawn or read already, e.g. a subset of what the handout's plugin prepared)
     folder = cache_folder()
     path = folder / file_name(exercises) if folder is not None else None
-    stored = _read(Path(shipped) / file_name(exercises)) if shipped else {}
-    stored = stored or _read(path)
+    stored = read_table(Path(shipped) / file_name(exercises)) if shipped else {}
+    stored = stored or read_table(path)
     used, drawn = 0, {}
     for exercise, check in missing:
         seed = checks.check_seed(exercise.target, check.name)
@@ -127,7 +132,7 @@ def prepare(exercises, shipped=None):
         if frame is not None:
             drawn[_key(exercise, check)] = frame
     if path is not None and drawn:
-        _write(path, {**stored, **drawn})
+        write_table(path, {**stored, **drawn})
     return used
 
 
@@ -143,8 +148,8 @@ def _install(check, seed, frame):
     return True
 
 
-def _read(path):
-    """{check key: packed examples} from the cache file, or {} (missing, unreadable or damaged)."""
+def read_table(path):
+    """{key: bytes} from a cache file, or {} (missing, unreadable or damaged)."""
     if path is None:
         return {}
     try:
@@ -157,8 +162,11 @@ def _read(path):
     return {str(k): bytes(v.tobytes()) for k, v in table.items() if hasattr(v, "tobytes")}
 
 
-def _write(path, table):
-    """Save atomically (a reader sees the old file or the new one); a folder we cannot write is no error."""
+def write_table(path, table):
+    """Save {key: bytes} atomically (a reader sees the old file or the new one); a folder we cannot write is no error.
+
+    Files are named ``<kind>-<digest>.lrg``; only the newest few of each kind are kept.
+    """
     import numpy as np
 
     try:
@@ -169,13 +177,13 @@ def _write(path, table):
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temporary, path)
-        _prune(path.parent)
+        _prune(path.parent, path.name.split("-")[0])
     except (OSError, protocol.ProtocolError):
         pass
 
 
-def _prune(folder, keep=KEEP_FILES):
-    """Remove all but the newest ``keep`` cache files (each grader version writes its own)."""
-    files = sorted(folder.glob("examples-*.lrg"), key=lambda p: p.stat().st_mtime, reverse=True)
+def _prune(folder, kind="examples", keep=KEEP_FILES):
+    """Remove all but the newest ``keep`` cache files of a kind (each grader version writes its own)."""
+    files = sorted(folder.glob(f"{kind}-*.lrg"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in files[keep:]:
         old.unlink(missing_ok=True)

@@ -363,20 +363,23 @@ def decode(tree, blobs, *, make_pandas=None):
 # --------------------------------------------------------------------------
 
 
-def pack(message):
+def pack(message, *, strict=False):
     """Serialize a message (a dict of str keys to values) into one frame.
 
     Parameters
     ----------
     message : dict
         Must hold ``"op"``; values are encoded with :func:`encode`.
+    strict : bool
+        Raise :class:`ProtocolError` for a value of another type, instead of
+        sending its description (``Opaque``).
 
     Returns
     -------
     bytes
     """
     blobs = []
-    header = {key: encode(value, blobs) for key, value in message.items()}
+    header = {key: encode(value, blobs, describe_unknown=not strict) for key, value in message.items()}
     header["blobs"] = [len(blob) for blob in blobs]
     header_bytes = json.dumps(header, allow_nan=False, separators=(",", ":")).encode("utf-8")
     if len(header_bytes) > MAX_HEADER_BYTES:

@@ -22,6 +22,8 @@ from test_engine import GOOD_MLE
 
 ROOT = Path(__file__).resolve().parent.parent
 
+ROOT = Path(__file__).resolve().parent.parent
+
 SUBMISSIONS = [  # (corpus file or None for the references, the function graded)
     (None, "fit"),
     ("logistic/fit__off_by_one.py", "fit"),
@@ -209,7 +211,7 @@ def test_examples_come_back_from_the_cache_exactly(tmp_path, monkeypatch):
     monkeypatch.setattr(checks, "_GENERATED", {})
     monkeypatch.setattr(example_cache, "_PREPARED", set())
     assert example_cache.prepare(exercises) == 0  # a damaged file is drawn again, and rewritten
-    assert example_cache._read(files[0])
+    assert example_cache.read_table(files[0])
 
 
 def test_the_cache_can_be_off_or_unwritable(tmp_path, monkeypatch):
@@ -227,3 +229,56 @@ def test_the_cache_can_be_off_or_unwritable(tmp_path, monkeypatch):
     monkeypatch.setattr(example_cache, "_PREPARED", set())
     monkeypatch.setattr(checks, "_GENERATED", {})
     assert example_cache.prepare(exercises) == 0  # no error: drawn instead
+
+
+LIBRARY_RUN = """
+import json, sys
+sys.path.insert(0, {root!r})
+from grader import library_cache, public
+from grader.engine import grade_path
+grade = grade_path({path!r}, "x", exercises=public.EXERCISES)
+library_cache.save()
+print(json.dumps([library_cache.computed(),
+                  [(f.name, f.status, f.points, [x.reason for x in f.failures]) for f in grade.functions]]))
+"""
+
+
+@pytest.mark.parametrize("mistake", [None, "evaluation/roc_curve__fixed_grid.py"])
+def test_public_checks_read_library_answers_back_and_see_the_same(tmp_path, mistake):
+    """A second run reads scikit-learn's answers from the cache, never imports it, and grades the same."""
+    import os
+    import subprocess
+    import sys
+
+    path = ROOT / "solutions" if mistake is None else build(CORPUS / "mistakes" / mistake, tmp_path / "submission")
+    env = dict(os.environ, LRG_CACHE_DIR=str(tmp_path / "cache"))
+    runs = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-c", LIBRARY_RUN.format(root=str(ROOT), path=str(path))],
+                              env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-2000:]
+        runs.append(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert list((tmp_path / "cache").glob("library-*.lrg"))
+    first, second = runs
+    assert first[1] == second[1]  # the same verdicts, failures and messages
+    assert first[0] > 0 and second[0] == 0  # the warm run asked scikit-learn nothing
+
+
+def test_library_answers_are_the_values_computed():
+    """What a remembered oracle hands back equals the function's own value (types and dtypes too)."""
+    import numpy as np
+
+    from grader import library_cache
+
+    def pair(a, b):
+        return (np.asarray(a, dtype=float) * 2, int(len(b)), [1.5, None])
+
+    oracle = library_cache.remembered(pair)
+    for args in (([1.0, 2.0], [0, 1]), (np.arange(3.0), np.zeros(2, dtype=np.int64))):
+        expected = pair(*args)
+        for _ in range(2):
+            got = oracle(*args)
+            assert type(got) is tuple and type(got[1]) is int and got[2] == expected[2]
+            assert got[0].dtype == expected[0].dtype and np.array_equal(got[0], expected[0])
+    mark = object()
+    assert library_cache.remembered(lambda value: value)(mark) is mark  # not plain data: computed, not kept

@@ -20,25 +20,31 @@ references and on the correct variants of the test corpus.
 """
 
 from grader.contract import MODULES
-from grader.public import evaluation, linear_gd, logistic, mle, sklearn_models
-from grader.public.common import for_students
 
-_BY_MODULE = {
-    "mle": mle.EXERCISES,
-    "linear_gd": linear_gd.EXERCISES,
-    "logistic": logistic.EXERCISES,
-    "evaluation": evaluation.EXERCISES,
-    "sklearn_models": sklearn_models.EXERCISES,
-}
+# Built on first use (PEP 562): the handout's pytest plugin lives in this package, and
+# importing the declarations (Hypothesis, NumPy) must not delay the start of the checks' zygote.
+_LAZY = ("EXERCISES", "FUNCTION_NAMES", "TOTAL_POINTS")
 
-EXERCISES = tuple(for_students(exercise) for module in MODULES for exercise in _BY_MODULE[module])
-FUNCTION_NAMES = tuple(exercise.name for exercise in EXERCISES)
-TOTAL_POINTS = sum(exercise.points for exercise in EXERCISES)
+
+def __getattr__(name):
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if name in globals():  # built already
+        return globals()[name]
+    from grader.public import evaluation, linear_gd, logistic, mle, sklearn_models
+    from grader.public.common import for_students
+
+    by_module = {"mle": mle, "linear_gd": linear_gd, "logistic": logistic, "evaluation": evaluation,
+                 "sklearn_models": sklearn_models}
+    exercises = tuple(for_students(exercise) for module in MODULES for exercise in by_module[module].EXERCISES)
+    globals().update(EXERCISES=exercises, FUNCTION_NAMES=tuple(e.name for e in exercises),
+                     TOTAL_POINTS=sum(e.points for e in exercises))
+    return globals()[name]
 
 
 def exercise(name):
     """The public exercise for a function name (``"sigmoid"``)."""
-    for candidate in EXERCISES:
+    for candidate in __getattr__("EXERCISES"):
         if candidate.name == name:
             return candidate
     raise KeyError(name)

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from grader.checks import Fatal, Mismatch, StudentRaised
+from grader.library_cache import remembered
 from grader.contract import FUNCTION_NAMES
 from grader.protocol import Opaque, PandasData
 from grader.strategies import call
@@ -253,6 +254,7 @@ def central_differences(f, w, h):
     return slopes
 
 
+@remembered
 def library_log_likelihood(X, y, w):
     """The logistic log-likelihood from scikit-learn's log loss (moderate logits only, |z| <= 10).
 

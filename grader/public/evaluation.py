@@ -14,6 +14,7 @@ from hypothesis.extra import numpy as hnp
 
 from grader.checks import Mismatch, holds, raises, returns_form, unchanged
 from grader.declaration import Exercise, Mistake
+from grader.library_cache import remembered
 from grader.public.common import (PUBLIC_FORMATS, examples_of, expect_close, float_scalar, grid, grid_arrays,
                                   hand_computed, numbers, plain)
 from grader.strategies import as_format, call, label_arrays
@@ -58,6 +59,7 @@ def confusion_calls(draw, *, absent_class=False):
     return call(*_pair(draw, y_true, y_pred))
 
 
+@remembered
 def library_confusion_matrix(y_true, y_pred):
     """scikit-learn's matrix with both labels forced (always 2 x 2)."""
     from sklearn.metrics import confusion_matrix
@@ -174,6 +176,7 @@ def roc_calls(draw, **options):
     return call(*_pair(draw, *draw(roc_problems(**options))))
 
 
+@remembered
 def library_roc_curve(y_true, y_score):
     from sklearn.metrics import roc_curve
 
@@ -422,15 +425,21 @@ def _check_trapezoid(function, example):
                            ("rectangles", float(np.sum(np.diff(fpr) * tpr[1:])), AUC_TOLERANCE)))
 
 
-def _check_roc_auc_score(function, problem):
-    """The area under scikit-learn's ROC curve of (y, s) equals roc_auc_score(y, s)."""
+@remembered
+def library_roc_auc_score(y_true, y_score):
+    """scikit-learn's ROC AUC of the scores."""
     from sklearn.metrics import roc_auc_score
 
+    return float(roc_auc_score(y_true, y_score))
+
+
+def _check_roc_auc_score(function, problem):
+    """The area under scikit-learn's ROC curve of (y, s) equals roc_auc_score(y, s)."""
     y, s = problem
     fpr, tpr, _ = library_roc_curve(y, s)
     example = call(fpr, tpr)
     got = function(fpr, tpr).value
-    expect_close(example, got, float(roc_auc_score(y, s)), AUC_TOLERANCE,
+    expect_close(example, got, library_roc_auc_score(y, s), AUC_TOLERANCE,
                  f"these points are sklearn.metrics.roc_curve({show(y)}, {show(s)}), whose area is "
                  "roc_auc_score: the share of (positive, negative) pairs where the positive scores higher, ties "
                  "counting 1/2")

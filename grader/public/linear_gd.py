@@ -12,6 +12,7 @@ from hypothesis.extra import numpy as hnp
 
 from grader.checks import Mismatch, holds, returns_form, returns_new, unchanged
 from grader.declaration import Exercise, Mistake
+from grader.library_cache import remembered
 from grader.public.common import (PUBLIC_FORMATS, Expected, agree_with_any, central_differences, columns,
                                   doubled_call, examples_of, expect_close, float_scalar, float_vector, grid_arrays,
                                   hand_computed, matrices, numbers, own, plain_floats)
@@ -25,6 +26,7 @@ FD_TOLERANCE = Tolerance(rtol=1e-6, atol=1e-6)
 GD_TOLERANCE = Tolerance(rtol=1e-6, atol=1e-8)
 
 
+@remembered
 def library_mse(X, y, w):
     """scikit-learn's mean squared error of the predictions X @ w."""
     from sklearn.metrics import mean_squared_error

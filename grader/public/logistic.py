@@ -17,6 +17,7 @@ from hypothesis.extra import numpy as hnp
 
 from grader.checks import Mismatch, holds, no_warnings, returns_form, returns_new, unchanged
 from grader.declaration import Exercise, Mistake
+from grader.library_cache import remembered
 from grader.public.common import (PUBLIC_FORMATS, Expected, agree_with_any, central_differences, columns,
                                   doubled_call, examples_of, expect_close, float_scalar, float_vector, grid_arrays,
                                   hand_computed, like, library_log_likelihood, matrices, numbers, own, plain,
@@ -35,6 +36,7 @@ FIT_TOLERANCE = Tolerance(rtol=1e-6, atol=1e-8)
 FD_STEP = 1e-5
 
 
+@remembered
 def expit(z):
     """SciPy's sigmoid (imported on first use: SciPy takes a moment to load)."""
     from scipy.special import expit as scipy_expit

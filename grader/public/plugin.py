@@ -122,7 +122,7 @@ class Feedback:
 
     def _grade(self):
         # Imported here, not at start-up: the zygote started by pytest_configure imports meanwhile.
-        from grader import example_cache, public
+        from grader import example_cache, library_cache, public
         from grader.engine import grade_path
 
         if self.submission:
@@ -137,6 +137,7 @@ class Feedback:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # the checks' own library warnings are not the student's
                 self.grade = grade_path(path, "you", exercises=exercises)
+            library_cache.save()  # the next run reads scikit-learn's answers instead of importing it
         except Exception as error:  # noqa: BLE001 - reported to the student without the grader's traceback
             self.error = (f"The checks could not run ({type(error).__name__}: {error}). This is a problem of the "
                           "checking machinery, not of your code: tell your instructor.")

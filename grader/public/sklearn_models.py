@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from grader.checks import Mismatch, holds, returns_form, unchanged
 from grader.declaration import Exercise, Mistake
+from grader.library_cache import remembered
 from grader.public.common import (PUBLIC_FORMATS, Expected, agree_with_any, expect_close, float_vector, numbers,
                                   own, plain_floats)
 from grader.strategies import as_format, call
@@ -26,23 +27,23 @@ AUC_TOLERANCE = Tolerance(atol=1e-6)
 C_VALUES = (0.01, 0.1, 0.5, 2.0, 10.0, 100.0, 1.5**-4, 1.5**6)  # never 1.0: C and 1 / C must differ
 
 
-_FITTED = {}
-
-
 def model_probabilities(X_train, y_train, X_test, C):
     """The contract's estimator, fitted on the training data: probabilities of class 1 on X_test."""
+    return _fitted_probabilities(plain_floats(X_train), plain_floats(y_train).astype(np.int64),
+                                 plain_floats(X_test), float(C))
+
+
+@remembered  # the same fits come back while an example is shrunk, and in every later run
+def _fitted_probabilities(X_train, y_train, X_test, C):
     from sklearn.linear_model import LogisticRegression
 
-    X_train, y_train, X_test = plain_floats(X_train), plain_floats(y_train).astype(np.int64), plain_floats(X_test)
-    key = (X_train.tobytes(), X_train.shape, y_train.tobytes(), X_test.tobytes(), X_test.shape, float(C))
-    if key not in _FITTED:  # the same fits come back while an example is shrunk
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # convergence notes are not the student's business here
-            model = LogisticRegression(C=C, solver="lbfgs", max_iter=1000).fit(X_train, y_train)
-            _FITTED[key] = model.predict_proba(X_test)[:, list(model.classes_).index(1)]
-    return _FITTED[key].copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # convergence notes are not the student's business here
+        model = LogisticRegression(C=C, solver="lbfgs", max_iter=1000).fit(X_train, y_train)
+    return model.predict_proba(X_test)[:, list(model.classes_).index(1)]
 
 
+@remembered
 def auc_on(y_test, probabilities):
     from sklearn.metrics import roc_auc_score
 
