@@ -89,6 +89,12 @@ def remembered(function):
         _load()
         key = _key(name, args, kwargs)
         frame = _STATE["table"].get(key) if key is not None else None
+        if frame is not None:
+            try:
+                return protocol.unpack_frame(frame)["value"]
+            except (protocol.ProtocolError, KeyError, TypeError):
+                del _STATE["table"][key]  # a damaged entry: computed again
+                frame = None
         if frame is None:
             value = function(*args, **kwargs)
             _STATE["computed"] += 1

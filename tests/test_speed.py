@@ -22,8 +22,6 @@ from test_engine import GOOD_MLE
 
 ROOT = Path(__file__).resolve().parent.parent
 
-ROOT = Path(__file__).resolve().parent.parent
-
 SUBMISSIONS = [  # (corpus file or None for the references, the function graded)
     (None, "fit"),
     ("logistic/fit__off_by_one.py", "fit"),
@@ -245,7 +243,7 @@ print(json.dumps([library_cache.computed(),
 
 @pytest.mark.parametrize("mistake", [None, "evaluation/roc_curve__fixed_grid.py"])
 def test_public_checks_read_library_answers_back_and_see_the_same(tmp_path, mistake):
-    """A second run reads scikit-learn's answers from the cache, never imports it, and grades the same."""
+    """A second run reads scikit-learn's answers from the cache, asks scikit-learn nothing, and grades the same."""
     import os
     import subprocess
     import sys
@@ -282,3 +280,32 @@ def test_library_answers_are_the_values_computed():
             assert got[0].dtype == expected[0].dtype and np.array_equal(got[0], expected[0])
     mark = object()
     assert library_cache.remembered(lambda value: value)(mark) is mark  # not plain data: computed, not kept
+
+
+def test_a_damaged_library_answer_is_computed_again(tmp_path, monkeypatch):
+    """An entry that does not unpack is dropped and computed afresh, never handed to a check."""
+    from grader import library_cache
+
+    monkeypatch.setenv("LRG_CACHE_DIR", str(tmp_path))
+    library_cache.forget()
+    calls = []
+
+    def double(x):
+        calls.append(x)
+        return 2.0 * x
+
+    oracle = library_cache.remembered(double)
+    try:
+        assert oracle(1.5) == 3.0 and calls == [1.5]
+        library_cache.save()
+        path = library_cache.file_path()
+        table = example_cache.read_table(path)
+        assert len(table) == 1
+        example_cache.write_table(path, {key: b"LRG1 damaged" for key in table})
+        library_cache.forget()
+        assert oracle(1.5) == 3.0 and calls == [1.5, 1.5]
+        library_cache.forget()
+        library_cache.save()  # nothing new: nothing written
+        assert example_cache.read_table(path) == {key: b"LRG1 damaged" for key in table}
+    finally:
+        library_cache.forget()

@@ -26,8 +26,8 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from grader.checks import Fatal, Mismatch, StudentRaised
-from grader.library_cache import remembered
 from grader.contract import FUNCTION_NAMES
+from grader.library_cache import remembered
 from grader.protocol import Opaque, PandasData
 from grader.strategies import call
 from grader.values import Tolerance, as_number_array, compare, describe_type, to_plain

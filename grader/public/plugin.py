@@ -142,7 +142,7 @@ class Feedback:
         return next(f for f in self.grade.functions if f.name == name)
 
     def _grade(self):
-        # Imported here, not at start-up: the zygote started by pytest_configure imports meanwhile.
+        # Imported here, not at start-up: the zygote started by pytest_cmdline_main imports meanwhile.
         from grader import example_cache, library_cache, public
         from grader.engine import grade_path
 
