@@ -608,10 +608,9 @@ def shared_zygote(launcher=None):
             zygote.close()
             _ZYGOTES[key] = UNUSABLE  # nested namespaces refused here: a fresh bubblewrap per child instead
             return None
-        else:
-            import atexit
+        import atexit
 
-            atexit.register(zygote.close)
+        atexit.register(zygote.close)
         _ZYGOTES[key] = zygote
     return zygote
 

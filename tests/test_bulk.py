@@ -24,14 +24,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from golden_verdicts import assert_golden
 from grader import inputs
 from grader.declaration import FUNCTION_NAMES, TOTAL_POINTS
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "submissions"
-GOLDEN = Path(__file__).resolve().parent / "golden" / "example_class"
 GOLDEN_STUDENT = "emil_larsen"
-REGENERATE = os.environ.get("LRG_REGEN_GOLDEN") == "1"
 
 FORMATS = ["text", "html", "simple_format", "md", "ansi"]
 VISIBILITY = ["hidden", "after_due_date", "after_published", "visible"]
@@ -210,14 +209,7 @@ def test_odd_and_broken_submissions_get_their_own_clear_status(example_class):
 
 
 def _golden(name, actual):
-    path = GOLDEN / name
-    if REGENERATE:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(actual, encoding="utf-8")
-    assert path.is_file(), f"no golden file {path}; create it with LRG_REGEN_GOLDEN=1"
-    assert actual == path.read_text(encoding="utf-8"), (
-        f"{name} differs from its golden copy; if the change is intended, regenerate with "
-        "LRG_REGEN_GOLDEN=1 python -m pytest tests/test_bulk.py -k golden and review the diff")
+    assert_golden(f"example_class/{name}", actual)
 
 
 @pytest.mark.slow
