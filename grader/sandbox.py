@@ -29,8 +29,6 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import protocol
-
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
 RUNTIME_FILES = {"child.py": "_lrg_child.py", "protocol.py": "_lrg_protocol.py", "confine.py": "_lrg_confine.py"}
@@ -221,6 +219,8 @@ class ChildProcess:
 
     def send(self, message, deadline):
         """Write one message; a child that stops reading is a timeout."""
+        from grader import protocol  # here, not at the top: starting a zygote must not wait for NumPy
+
         self.send_frame(protocol.pack(message), deadline)
 
     def send_frame(self, frame, deadline):
@@ -268,6 +268,8 @@ class ChildProcess:
 
     def receive(self, deadline):
         """Read and strictly decode one message, or raise a :class:`ChildError`."""
+        from grader import protocol  # (see send)
+
         try:
             length = protocol.parse_header(self._read_exact(8, deadline))
             header, sizes = protocol.parse_blob_sizes(self._read_exact(length, deadline))
