@@ -6,8 +6,10 @@ holds one test per function (``test_sigmoid`` in ``tests/test_logistic.py``,
 ``pytest -k sigmoid``, ``-x`` and ``-q`` work as a student expects.
 
 Once collection is done, the plugin knows which functions were selected. The
-first test that runs grades all of them at once, in one child process (the
-same engine and the same confinement of student code as at grading time);
+first test that runs grades all of them at once, in child processes (the
+same engine and the same confinement of student code as at grading time;
+those that need no scikit-learn start before it is imported, see
+``early_start``);
 each test then reports its own function: it passes, or fails with a clean
 message (the call, what came back, what was expected, the hint) and no
 traceback into the grader. At the end, a table of the functions with their
@@ -144,7 +146,7 @@ class Feedback:
     def _grade(self):
         # Imported here, not at start-up: the zygote started by pytest_cmdline_main imports meanwhile.
         from grader import example_cache, library_cache, public
-        from grader.engine import grade_path
+        from grader.public import early_start
 
         if self.submission:
             path = Path(self.submission)
@@ -157,7 +159,7 @@ class Feedback:
             example_cache.prepare(public.EXERCISES)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")  # the checks' own library warnings are not the student's
-                self.grade = grade_path(path, "you", exercises=exercises)
+                self.grade = early_start.grade(path, "you", exercises)
             library_cache.save()  # the next run reads scikit-learn's answers instead of importing it
         except Exception as error:  # noqa: BLE001 - reported to the student without the grader's traceback
             self.error = (f"The checks could not run ({type(error).__name__}: {error}). This is a problem of the "
