@@ -238,7 +238,6 @@ class Server:
         random.seed(0)
         np.random.seed(0)
         self.sklearn_calls = []
-        profiling = bool(message.get("detect")) and self._start_sklearn_watch()
         reply = {"op": "result", "id": message["id"]}
         try:
             with warnings.catch_warnings(record=True) as caught, \
@@ -247,14 +246,12 @@ class Server:
                 try:
                     if function is None:
                         raise NameError(f"{message['function']} is not defined")
-                    value = function(*args, **kwargs)
+                    value = self._run(function, args, kwargs, bool(message.get("detect")))
                     reply["outcome"] = "returned"
                 except BaseException as exc:  # noqa: BLE001 - reported, judged by the grader
                     reply.update(outcome="raised", **self._describe(exc))
                     value = None
         finally:
-            if profiling:
-                self._stop_sklearn_watch(message)
             restore()
         after = [_snapshot(a) for a in args] + [_snapshot(v) for v in kwargs.values()]
         reply["mutated"] = [i for i, (b, a) in enumerate(zip(before, after)) if b != a]
@@ -265,6 +262,19 @@ class Server:
         reply["stdout"] = writer.text()
         reply["sklearn"] = self.sklearn_calls[:3]
         self.send(reply)
+
+    def _run(self, function, args, kwargs, detect):
+        """Call the student's function; with ``detect``, under the scikit-learn watch, and only the call.
+
+        (The watch slows every line that runs under it, so the grader's own
+        set-up and reporting stay outside.)
+        """
+        watching = detect and self._start_sklearn_watch()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            if watching:
+                self._stop_sklearn_watch()
 
     # -- stand-ins for the student's own dependencies -------------------------
 
@@ -379,7 +389,7 @@ class Server:
         threading.setprofile(profile)
         return True
 
-    def _stop_sklearn_watch(self, message):
+    def _stop_sklearn_watch(self):
         tampered = sys.getprofile() is not self._watch
         sys.setprofile(None)
         threading.setprofile(None)
@@ -513,10 +523,12 @@ def _aliases(result, argument):
     if result is argument and not isinstance(result, (int, float, bool, str, type(None))):
         return True
     if isinstance(result, np.ndarray) and isinstance(argument, np.ndarray):
+        if not np.may_share_memory(result, argument):  # apart in memory: the exact test cannot say yes
+            return False
         try:
             return bool(np.shares_memory(result, argument, max_work=10_000))
-        except Exception:  # noqa: BLE001 - too hard to decide: say no
-            return bool(np.may_share_memory(result, argument))
+        except Exception:  # noqa: BLE001 - too hard to decide exactly: their bounds overlap, as before
+            return True
     return False
 
 
