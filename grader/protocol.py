@@ -437,7 +437,11 @@ def read_message(stream, *, make_pandas=None):
         return None
     length = parse_header(prefix)
     header, sizes = parse_blob_sizes(_read_exact(stream, length))
-    blobs = [_read_exact(stream, size) for size in sizes]
+    payload = memoryview(_read_exact(stream, sum(sizes)) if sizes else b"")  # one read for every blob
+    blobs, offset = [], 0
+    for size in sizes:
+        blobs.append(payload[offset:offset + size])
+        offset += size
     return unpack(header, blobs, make_pandas=make_pandas)
 
 
