@@ -37,10 +37,14 @@ def _package(folder, **sources):
     ("import os, sys as system, numpy.linalg\n", {"os", "sys", "numpy"}),
     ("from sklearn.linear_model import LogisticRegression\n", {"sklearn"}),
     ("def f():\n    from scipy.special import expit  # a late import counts too\n", {"scipy"}),
-    ("from .logistic import sigmoid\nfrom exercises.evaluation import auc\nfrom . import mle\n",
-     {"logistic", "evaluation", ""}),
+    ("from .logistic import sigmoid\nfrom exercises.evaluation import auc\nfrom . import mle as m, linear_gd\n",
+     {"logistic", "evaluation", "mle", "linear_gd"}),
+    ("from exercises import (\n    sklearn_models,\n)\n", {""}),
     ("from numpy import (\n    exp,\n    log,\n)\n", {"numpy"}),
     ("x = 1  # import sklearn is only a comment here\n", set()),
+    # Prose is not an import, unless a line reads exactly like one; then it can only add a name (heavier).
+    ('"""Fit the model.\n\nfrom the data given, import the weights and\nimport them\n"""\n', {"them"}),
+    ("import numpy as np; import sklearn\n", {"numpy", "sklearn"}),
 ])
 def test_imported_packages_reads_every_form_of_import(source, expected):
     assert early_start.imported_packages(source) == expected
@@ -75,6 +79,12 @@ def test_one_file_or_one_notebook_holding_every_function_is_heavy_when_it_import
     path = tmp_path / "light.ipynb"
     nbformat.write(notebook, str(path))
     assert early_start.heavy_modules(read_submission(path)) == set()
+
+
+def test_an_import_whose_names_cannot_be_read_makes_a_module_heavy(tmp_path):
+    evaluation = (ROOT / "solutions" / "evaluation.py").read_text() + "\nfrom . import (\n    logistic,\n)\n"
+    submission = read_submission(_package(tmp_path, evaluation=evaluation))
+    assert early_start.heavy_modules(submission) == {"evaluation", "sklearn_models"}
 
 
 def test_split_follows_the_dependencies_and_keeps_the_order(tmp_path):

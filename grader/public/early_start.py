@@ -25,8 +25,12 @@ from grader.results import Grade, overall_status
 from grader.submission import SubmissionError, read_submission
 
 # Top-level packages a module may import and still be graded before the zygote is ready.
-LIGHT_PACKAGES = frozenset(sys.stdlib_module_names) | {"numpy", "exercises", ""}
-_IMPORT = re.compile(r"^[ \t]*(from|import)[ \t]+([^#;\n]+)", re.MULTILINE)
+LIGHT_PACKAGES = frozenset(sys.stdlib_module_names) | {"numpy", "exercises"}
+# Import statements as written on a line of their own: prose in a docstring ("from the data...") is not one.
+_NAME = r"[A-Za-z_][\w.]*"
+_FROM = re.compile(rf"^[ \t]*from[ \t]+(\.*{_NAME}|\.+)[ \t]+import[ \t]+([^#\n]*)", re.MULTILINE)
+_IMPORT = re.compile(rf"^[ \t]*import[ \t]+({_NAME}(?:[ \t]+as[ \t]+\w+)?(?:[ \t]*,[ \t]*{_NAME}(?:[ \t]+as[ \t]+\w+)?)*)"
+                     r"[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
 class FreshChildLauncher(sandbox.Launcher):
@@ -46,16 +50,21 @@ def imported_packages(source):
     Returns
     -------
     set of str
-        ``from .logistic import f`` and ``from exercises.logistic import f``
-        give ``"logistic"``; ``from . import x`` gives ``""``.
+        ``from .logistic import f``, ``from exercises.logistic import f`` and
+        ``from . import logistic`` give ``"logistic"``; ``""`` stands for
+        names that could not be read (a module importing it counts as heavy).
     """
     names = set()
-    for keyword, rest in _IMPORT.findall(source):
-        if keyword == "from":
-            words = rest.split()
-            candidates = words[:1]
+    source = source.replace(";", "\n")  # one statement per line (a ; in a string can only add names)
+    statements = _FROM.findall(source) + [(None, imported) for imported in _IMPORT.findall(source)]
+    for package, imported in statements:
+        listed = [part.split()[0] for part in imported.strip("() \t").split(",") if part.split()]
+        if package is None:  # import a, b.c as d
+            candidates = listed
+        elif package.strip(".") in ("", "exercises"):  # from . import logistic: the names are modules
+            candidates = listed or [""]
         else:
-            candidates = [part.split()[0] for part in rest.split(",") if part.split()]
+            candidates = [package]
         for candidate in candidates:
             parts = candidate.lstrip(".").split(".")
             if parts[0] == "exercises" and len(parts) > 1:  # the package the handout's modules live in
