@@ -68,6 +68,11 @@ class _Remembered:
         return copy.deepcopy(value)  # callers may modify what they get
 
 
+def remembered(function):
+    """``function`` with its results kept, keyed by the exact bytes of its arguments (for any deterministic oracle)."""
+    return _Remembered(function)
+
+
 @cache
 def function(target):
     """The reference function for ``"module.function"`` (remembering its results)."""

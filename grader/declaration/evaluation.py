@@ -80,6 +80,7 @@ def confusion_calls(draw, *, absent_class=False, max_size=20):
     return call(*draw(_pair_in_formats(y_true, y_pred, names=("y_true", "y_pred"))))
 
 
+@references.remembered  # every submission meets the same examples: computed once per process
 def _sklearn_confusion_matrix(y_true, y_pred):
     """scikit-learn's matrix with both labels forced (trusted side only)."""
     from sklearn.metrics import confusion_matrix
@@ -326,6 +327,7 @@ def _roc_agrees(oracle):
     return prop
 
 
+@references.remembered
 def _sklearn_roc_curve(y_true, y_score):
     from sklearn.metrics import roc_curve
 
