@@ -126,6 +126,15 @@ def encode(value, blobs, *, describe_unknown=True, _depth=0):
     if _depth > MAX_DEPTH:
         raise ProtocolError("value nested too deeply")
     depth = _depth + 1
+    kind = type(value)  # exact types first: most of a message; subclasses take the general path below
+    if kind is str or kind is bool or kind is int or value is None:
+        return value
+    if kind is float and math.isfinite(value):
+        return value
+    if kind is np.ndarray:
+        return _encode_array(value, blobs, "$nd", describe_unknown)
+    if kind is list:
+        return [encode(v, blobs, describe_unknown=describe_unknown, _depth=depth) for v in value]
     if value is None or isinstance(value, (bool, str)):
         return value
     if isinstance(value, np.generic):
@@ -224,6 +233,15 @@ class _Decoder:
             raise ProtocolError("value has too many parts")
         if depth > MAX_DEPTH:
             raise ProtocolError("value nested too deeply")
+        kind = type(tree)  # what JSON gives, first; anything else takes the general path below
+        if kind is int or kind is bool or tree is None:
+            return tree
+        if kind is str and len(tree) <= MAX_STRING:
+            return tree
+        if kind is list:
+            return [self.decode(item, depth + 1) for item in tree]
+        if kind is dict and len(tree) == 1 and "$nd" in tree:
+            return self._array(tree["$nd"])
         if tree is None or isinstance(tree, bool):
             return tree
         if isinstance(tree, int):
