@@ -151,13 +151,18 @@ def _deterministic_hypothesis():
     references, the tests), and cache them in ``.hypothesis/`` in the working
     folder. Both would make the inputs depend on the process (``check`` vs
     ``grade`` vs ``pytest``) and the folder, so the collection is switched off
-    and Hypothesis's storage goes to a private temporary folder.
+    and Hypothesis's storage goes to a private temporary folder, removed when
+    the process ends (every student's ``pytest`` imports this module).
     """
+    import atexit
+    import shutil
     import tempfile
 
     from hypothesis import configuration
 
-    configuration.set_hypothesis_home_dir(tempfile.mkdtemp(prefix="lrg-hypothesis-"))
+    home = tempfile.mkdtemp(prefix="lrg-hypothesis-")
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    configuration.set_hypothesis_home_dir(home)
     try:
         from hypothesis.internal.conjecture import providers
     except ImportError:  # pragma: no cover - a Hypothesis without the providers module

@@ -232,3 +232,18 @@ def test_generated_inputs_do_not_depend_on_the_process_or_folder(tmp_path):
         runs.append(result.stdout.strip())
         assert list(folder.iterdir()) == [], "Hypothesis wrote into the working folder"
     assert runs[0] == runs[1]
+
+
+def test_the_checks_leave_nothing_in_the_temporary_folder(tmp_path):
+    """Hypothesis's private folder goes when the process ends: every student's pytest and bulk worker makes one."""
+    import os
+    import subprocess
+    import sys
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    code = f"import sys; sys.path.insert(0, {str(ROOT)!r}); import grader.checks"
+    result = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, TMPDIR=str(scratch)),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert list(scratch.iterdir()) == []
