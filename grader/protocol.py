@@ -233,22 +233,7 @@ class _Decoder:
             raise ProtocolError("value has too many parts")
         if depth > MAX_DEPTH:
             raise ProtocolError("value nested too deeply")
-        kind = type(tree)  # what JSON gives, first; anything else takes the general path below
-        if kind is int or kind is bool or tree is None:
-            return tree
-        if kind is str and len(tree) <= MAX_STRING:
-            return tree
-        if kind is list:
-            return [self.decode(item, depth + 1) for item in tree]
-        if kind is dict and len(tree) == 1 and "$nd" in tree:
-            return self._array(tree["$nd"])
-        if tree is None or isinstance(tree, bool):
-            return tree
-        if isinstance(tree, int):
-            return tree
-        if isinstance(tree, float):
-            if not math.isfinite(tree):
-                raise ProtocolError("non-finite float outside a $float tag")
+        if tree is None or isinstance(tree, int):  # (bool is an int)
             return tree
         if isinstance(tree, str):
             if len(tree) > MAX_STRING:
@@ -256,9 +241,15 @@ class _Decoder:
             return tree
         if isinstance(tree, list):
             return [self.decode(item, depth + 1) for item in tree]
+        if isinstance(tree, float):
+            if not math.isfinite(tree):
+                raise ProtocolError("non-finite float outside a $float tag")
+            return tree
         if not isinstance(tree, dict) or len(tree) != 1:
             raise ProtocolError("malformed value")
         (tag, body), = tree.items()
+        if tag == "$nd":  # the most common tag first
+            return self._array(body)
         if tag == "$float":
             if body not in ("nan", "inf", "-inf"):
                 raise ProtocolError("malformed $float")
@@ -282,8 +273,6 @@ class _Decoder:
                 except TypeError as error:
                     raise ProtocolError("unhashable $dict key") from error
             return result
-        if tag == "$nd":
-            return self._array(body)
         if tag == "$np":
             array = self._array(body)
             if array.ndim != 0:

@@ -23,6 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus" / "mistakes"
 
 
+def _reference_plus(module, text):
+    """The reference source of ``module`` with ``text`` added at the end."""
+    return (ROOT / "solutions" / f"{module}.py").read_text(encoding="utf-8") + "\n" + text
+
+
 def _package(folder, **sources):
     """An exercises/ folder with the references, some modules replaced by ``sources``."""
     target = folder / "exercises"
@@ -56,15 +61,15 @@ def test_only_the_module_that_imports_scikit_learn_is_heavy(tmp_path):
 
 
 def test_any_library_beyond_numpy_makes_a_module_heavy(tmp_path):
-    sigmoid_with_scipy = (ROOT / "solutions" / "logistic.py").read_text() + "\nfrom scipy.special import expit\n"
-    submission = read_submission(_package(tmp_path, logistic=sigmoid_with_scipy))
+    logistic = _reference_plus("logistic", "from scipy.special import expit\n")
+    submission = read_submission(_package(tmp_path, logistic=logistic))
     assert early_start.heavy_modules(submission) == {"logistic", "sklearn_models"}
 
 
 def test_importing_a_heavy_module_of_ones_own_is_heavy_to_any_depth(tmp_path):
     helper = "import pandas as pd\n"
     middle = "from .helper import pd\n"
-    mle = (ROOT / "solutions" / "mle.py").read_text() + "\nfrom exercises.middle import pd\n"
+    mle = _reference_plus("mle", "from exercises.middle import pd\n")
     submission = read_submission(_package(tmp_path, helper=helper, middle=middle, mle=mle))
     assert early_start.heavy_modules(submission) >= {"helper", "middle", "mle", "sklearn_models"}
     assert not early_start.heavy_modules(submission) & {"linear_gd", "logistic", "evaluation"}
@@ -82,14 +87,14 @@ def test_one_file_or_one_notebook_holding_every_function_is_heavy_when_it_import
 
 
 def test_an_import_whose_names_cannot_be_read_makes_a_module_heavy(tmp_path):
-    evaluation = (ROOT / "solutions" / "evaluation.py").read_text() + "\nfrom . import (\n    logistic,\n)\n"
+    evaluation = _reference_plus("evaluation", "from . import (\n    logistic,\n)\n")
     submission = read_submission(_package(tmp_path, evaluation=evaluation))
     assert early_start.heavy_modules(submission) == {"evaluation", "sklearn_models"}
 
 
 def test_split_follows_the_dependencies_and_keeps_the_order(tmp_path):
     helper = "import pandas\n"
-    logistic = (ROOT / "solutions" / "logistic.py").read_text() + "\nfrom .helper import pandas\n"
+    logistic = _reference_plus("logistic", "from .helper import pandas\n")
     path = _package(tmp_path, helper=helper, logistic=logistic)
     light, heavy = early_start.split(path, public.EXERCISES)
     assert [e.name for e in light] == ["bernoulli_log_likelihood", "bernoulli_mle", "mse", "mse_gradient",
@@ -114,12 +119,11 @@ def _wrong(function):
 @pytest.mark.slow
 def test_two_children_give_the_grade_of_one(tmp_path):
     """Mistakes on both sides, a module that cannot be imported, a light module made heavy: the same grade."""
-    solutions = ROOT / "solutions"
     sources = {
-        "mle": "import scipy.special\n" + (solutions / "mle.py").read_text(),  # graded in the zygote's child
-        "logistic": (solutions / "logistic.py").read_text() + "\n" + _wrong("sigmoid"),
-        "evaluation": (solutions / "evaluation.py").read_text() + "\nraise RuntimeError('left over')\n",
-        "sklearn_models": (solutions / "sklearn_models.py").read_text() + "\n" + _wrong("auc_by_C"),
+        "mle": "import scipy.special\n" + _reference_plus("mle", ""),  # graded in the zygote's child
+        "logistic": _reference_plus("logistic", _wrong("sigmoid")),
+        "evaluation": _reference_plus("evaluation", "raise RuntimeError('left over')\n"),
+        "sklearn_models": _reference_plus("sklearn_models", _wrong("auc_by_C")),
     }
     path = _package(tmp_path / "submission", **sources)
     light, heavy = early_start.split(path, public.EXERCISES)

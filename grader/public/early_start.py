@@ -18,6 +18,7 @@ The split reads the submission's ``import`` lines as text
 
 import re
 import sys
+from pathlib import PurePosixPath
 
 from grader import contract, sandbox
 from grader.engine import grade_path
@@ -36,8 +37,9 @@ _IMPORT = re.compile(rf"^[ \t]*import[ \t]+({_ALIASED}(?:[ \t]*,[ \t]*{_ALIASED}
 class FreshChildLauncher(sandbox.Launcher):
     """The base launcher, but each child is a fresh interpreter, never forked from the zygote."""
 
-    def zygote(self):
-        return None
+    @property
+    def uses_zygote(self):
+        return False
 
 
 def imported_packages(source):
@@ -90,13 +92,13 @@ def heavy_modules(submission):
     """
     # What each importable name imports: every staged file by its name, then each exercise module by the
     # unit it is read from (its own file, one file holding every function, or a notebook's cells).
-    own = {staged.rsplit("/", 1)[-1][:-3]: imported_packages(data.decode("utf-8", "replace"))
+    own = {PurePosixPath(staged).stem: imported_packages(data.decode("utf-8", "replace"))
            for staged, data in submission.files.items() if staged.endswith(".py")}
     for unit in submission.units:
         if unit.cells is not None:
             packages = imported_packages("\n".join(unit.cells))
         else:
-            packages = own.get(str(unit.file).rsplit("/", 1)[-1][:-3], set())
+            packages = own.get(PurePosixPath(unit.file).stem, set())
         own.update({module: packages for module in unit.provides})
     heavy = set()
     changed = True
