@@ -134,6 +134,8 @@ def encode(value, blobs, *, describe_unknown=True, _depth=0):
     if kind is np.ndarray:
         return _encode_array(value, blobs, "$nd", describe_unknown)
     if kind is list:
+        if depth <= MAX_DEPTH and _plain_numbers(value):  # rows of data: they travel as they are
+            return list(value)
         return [encode(v, blobs, describe_unknown=describe_unknown, _depth=depth) for v in value]
     if value is None or isinstance(value, (bool, str)):
         return value
@@ -175,6 +177,21 @@ def encode(value, blobs, *, describe_unknown=True, _depth=0):
     if describe_unknown:
         return {"$opaque": _type_name(value)}
     raise ProtocolError(f"cannot send a value of type {_type_name(value)}")
+
+
+_FLOAT_ONLY, _INT_ONLY = frozenset({float}), frozenset({int})
+
+
+def _plain_numbers(items):
+    """True for a list of exact ints, or of exact finite floats: JSON carries it as it is.
+
+    (Checked with C-level loops, not one Python call per item: lists of rows
+    are most of a batch of list-format examples.)
+    """
+    kinds = set(map(type, items))
+    if kinds == _FLOAT_ONLY:
+        return all(map(math.isfinite, items))
+    return kinds <= _INT_ONLY
 
 
 def _type_name(value):
@@ -240,6 +257,11 @@ class _Decoder:
                 raise ProtocolError("string too long")
             return tree
         if isinstance(tree, list):
+            if depth + 1 <= MAX_DEPTH and _plain_numbers(tree):  # the same checks, for all items at once
+                self.nodes += len(tree)
+                if self.nodes > MAX_NODES:
+                    raise ProtocolError("value has too many parts")
+                return list(tree)
             return [self.decode(item, depth + 1) for item in tree]
         if isinstance(tree, float):
             if not math.isfinite(tree):

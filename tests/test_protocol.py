@@ -129,3 +129,54 @@ def test_real_pandas_objects_travel_as_pandas_data():
     assert isinstance(message["series"], PandasData) and message["series"].kind == "Series"
     assert message["series"].index.tolist() == [3, 1]
     assert isinstance(message["frame"], PandasData) and message["frame"].columns == ["a"]
+
+
+_NUMBERS = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-2**70, 2**70), st.booleans(),
+                     st.none())
+
+
+def _with_fast_path(enabled, work):
+    """``work()``'s result, or the error it raised, with the list fast path on or off."""
+    original = protocol._plain_numbers
+    protocol._plain_numbers = original if enabled else (lambda items: False)
+    try:
+        return "value", work()
+    except ProtocolError as error:
+        return "error", str(error)
+    finally:
+        protocol._plain_numbers = original
+
+
+@given(st.recursive(st.lists(_NUMBERS, max_size=6), lambda inner: st.lists(inner, max_size=4), max_leaves=40),
+       st.integers(0, protocol.MAX_DEPTH + 2))
+def test_lists_of_numbers_take_a_fast_path_with_the_same_result(value, nesting):
+    """Rows of plain numbers skip the per-item walk: same trees, same values, same refusals (depth included)."""
+    for _ in range(nesting):
+        value = [value]
+    slow = _with_fast_path(False, lambda: protocol.encode(value, []))
+    assert _with_fast_path(True, lambda: protocol.encode(value, [])) == slow
+    if slow[0] == "value":
+        tree = json.loads(json.dumps(slow[1]))
+        decoded = _with_fast_path(True, lambda: protocol.decode(tree, []))
+        assert repr(decoded) == repr(_with_fast_path(False, lambda: protocol.decode(tree, [])))
+        assert repr(decoded) == repr(("value", value))  # exact: ints stay ints, -0.0 stays -0.0, nan is a float
+    # A peer's tree as it is (too deep, bare NaN): refused, or not, exactly alike.
+    raw = json.loads(json.dumps(value))
+    decoded = _with_fast_path(True, lambda: protocol.decode(raw, []))
+    assert repr(decoded) == repr(_with_fast_path(False, lambda: protocol.decode(raw, [])))
+
+
+def test_the_fast_path_keeps_the_caps():
+    """A list of numbers counts every item against the node and depth caps; non-finite floats still need a tag."""
+    for nesting in range(protocol.MAX_DEPTH - 3, protocol.MAX_DEPTH + 3):  # each side of the depth cap
+        value = [1.5, 2.5]
+        for _ in range(nesting):
+            value = [value]
+        for work in (lambda: protocol.encode(value, []), lambda: protocol.decode(value, [])):
+            assert repr(_with_fast_path(True, work)) == repr(_with_fast_path(False, work))
+    many = list(range(protocol.MAX_NODES + 1))
+    with pytest.raises(ProtocolError, match="too many parts"):
+        protocol.read_message(io.BytesIO(frame({"op": "x", "value": many})))
+    text = b'{"op":"x","value":[1.0,NaN],"blobs":[]}'
+    with pytest.raises(ProtocolError, match="non-finite"):
+        protocol.read_message(io.BytesIO(protocol.MAGIC + struct.pack(">I", len(text)) + text))
