@@ -146,22 +146,50 @@ class Batch:
         self.child = child
         self.calls = calls
         self.next = 0
+        self._by_identity = None  # made when first needed: {identities of the arguments: [positions]}
+        self._by_key = None  # {wire bytes of the arguments: [positions]}
 
     @property
     def done(self):
         return self.next >= len(self.calls)
 
     def index_of(self, args, kwargs):
-        """The position of the first unread planned call that this call is, or None."""
-        for index in range(self.next, len(self.calls)):
-            if self.calls[index].same_objects(args, kwargs):
-                return index
-        key = None
-        for index in range(self.next, len(self.calls)):
-            if key is None:
-                key = call_key(args, kwargs)
-                if not key:
-                    return None
-            if self.calls[index].key == key:
+        """The position of the first unread planned call that this call is, or None.
+
+        A planned call passing the very same objects comes first; then one
+        whose arguments are byte for byte the same on the wire.
+        """
+        if self.next < len(self.calls) and self.calls[self.next].same_objects(args, kwargs):
+            return self.next  # the common case: the property makes the planned calls in order
+        if self._by_identity is None:
+            self._by_identity = _positions(self.calls, lambda call: _identities(call.args, call.kwargs))
+        index = self._first_unread(self._by_identity.get(_identities(args, kwargs)))
+        if index is not None:
+            return index
+        if self.next >= len(self.calls):
+            return None
+        key = call_key(args, kwargs)
+        if not key:
+            return None
+        if self._by_key is None:
+            self._by_key = _positions(self.calls, lambda call: call.key)
+        return self._first_unread(self._by_key.get(key))
+
+    def _first_unread(self, positions):
+        for index in positions or ():
+            if index >= self.next:
                 return index
         return None
+
+
+def _identities(args, kwargs):
+    """What :meth:`PlannedCall.same_objects` compares, as a dict key: the arguments' identities."""
+    return tuple(map(id, args)), tuple(sorted((name, id(value)) for name, value in kwargs.items()))
+
+
+def _positions(calls, key_of):
+    """{key: the positions of the calls with that key, in order}."""
+    positions = {}
+    for index, call in enumerate(calls):
+        positions.setdefault(key_of(call), []).append(index)
+    return positions
