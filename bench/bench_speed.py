@@ -14,6 +14,10 @@ Every figure is measured ``--repeat`` times and printed as median and range:
 - ``handout``: ``pytest`` in the student handout (built by ``grader
   release``, set up in a fresh virtual environment as a student would) on
   the references and on the untouched stubs, in seconds.
+- ``machine``: always, at the start and at the end: how long a fixed
+  pure-Python loop takes. Shared virtual machines change speed from hour to
+  hour (this one by a quarter); figures are comparable across runs only
+  next to it.
 - ``profile``: where the time goes, one correct and one all-wrong
   submission graded in this process under cProfile (the trusted side) and
   with ``LRG_CHILD_PROFILE`` (the child side), grouped by what the time is
@@ -49,6 +53,18 @@ def summary(values, unit, digits=1):
     """``median (range low-high, n runs)``."""
     return (f"{statistics.median(values):.{digits}f} {unit} (range {min(values):.{digits}f}-{max(values):.{digits}f}, "
             f"{len(values)} run{'s' if len(values) != 1 else ''})")
+
+
+def machine_speed(repeat=3):
+    """Seconds a fixed pure-Python loop takes here (median of ``repeat``): this machine's speed right now."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        total = 0
+        for number in range(10_000_000):
+            total += number
+        times.append(time.perf_counter() - start)
+    return times
 
 
 # --------------------------------------------------------------------------
@@ -268,6 +284,7 @@ def main(argv=None):
     chosen = [m.strip() for m in options.only.split(",") if m.strip()]
     base = Path(tempfile.mkdtemp(prefix="lrg-speed-"))
     print(f"{os.cpu_count()} cores; python {sys.version.split()[0]}")
+    print(f"machine speed, at the start: a fixed loop takes {summary(machine_speed(), 's', 2)}")
     try:
         if "bulk" in chosen or "scaling" in chosen:
             print("bulk grading, a realistic mix:")
@@ -288,6 +305,7 @@ def main(argv=None):
             bench_profile(base)
     finally:
         shutil.rmtree(base, ignore_errors=True)
+    print(f"machine speed, at the end: a fixed loop takes {summary(machine_speed(), 's', 2)}")
     return 0
 
 
