@@ -26,14 +26,13 @@ import multiprocessing
 import os
 import statistics
 import sys
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import example_cache, inputs, outputs
+from grader import example_cache, inputs, outputs, tempfolders
 from grader.declaration import EXERCISES
 from grader.engine import Limits, grade_submission
 from grader.results import FunctionResult, Grade
@@ -186,7 +185,7 @@ def grade_entry(entry, *, limits=Limits(), launcher=None, only=None, lock=None):
     """
     only = set(only) if only else None
     # Staged where the launcher's zygote can serve it (it sees nothing else of this machine).
-    scratch = Path(tempfile.mkdtemp(prefix="lrg-bulk-", dir=scratch_root(launcher)))
+    scratch = Path(tempfolders.make("lrg-bulk-", dir=scratch_root(launcher)))
     try:
         try:
             path = inputs.materialize(entry, scratch / "input")
@@ -197,7 +196,7 @@ def grade_entry(entry, *, limits=Limits(), launcher=None, only=None, lock=None):
             return unreadable_grade(entry.student, "unreadable", str(error), entry.label, only), ""
         return _grade_with_retries(entry.student, path, submission, limits, launcher, only, scratch, lock)
     finally:
-        inputs.remove(scratch)
+        tempfolders.remove(scratch)
 
 
 def grade_one(job):
@@ -402,7 +401,8 @@ def grade_class(paths, out="grades", *, jobs=None, limits=Limits(), launcher=Non
         folder.mkdir(parents=True, exist_ok=True)
     outputs.remove_temporaries(out)
     only = tuple(sorted(only)) if only else None
-    scratch = Path(tempfile.mkdtemp(prefix="lrg-class-"))
+    tempfolders.sweep()  # what runs killed with SIGKILL left (copies of students' work among it)
+    scratch = Path(tempfolders.make("lrg-class-"))
     try:
         found = inputs.discover(paths, scratch)
         if found.entries and example_cache.cache_folder() is not None:
@@ -426,7 +426,7 @@ def grade_class(paths, out="grades", *, jobs=None, limits=Limits(), launcher=Non
         rebuild(out, found.entries, digests, grader_sha, failed, summary)
     finally:
         ClassLock.release(str(scratch / "class.lock"))  # opened here when grading in this process
-        inputs.remove(scratch)
+        tempfolders.remove(scratch)
     outputs.remove_temporaries(out)
     summary.seconds = time.monotonic() - started
     return summary

@@ -155,13 +155,13 @@ def _deterministic_hypothesis():
     the process ends (every student's ``pytest`` imports this module).
     """
     import atexit
-    import shutil
-    import tempfile
 
     from hypothesis import configuration
 
-    home = tempfile.mkdtemp(prefix="lrg-hypothesis-")
-    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    from grader import tempfolders
+
+    home = tempfolders.make("lrg-hypothesis-")  # (a run killed with SIGKILL: a later one removes it)
+    atexit.register(tempfolders.remove, home)
     configuration.set_hypothesis_home_dir(home)
     try:
         from hypothesis.internal.conjecture import providers

@@ -27,13 +27,11 @@ check sees.
 import contextlib
 import functools
 import re
-import shutil
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import answers, batches, contract, sandbox
+from grader import answers, batches, contract, sandbox, tempfolders
 from grader.checks import Example, Fatal, Mismatch, StudentRaised, run_check
 from grader.results import CheckResult, Failure, FunctionResult, Grade, overall_status
 from grader.submission import SubmissionError, read_submission, stage
@@ -637,7 +635,7 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
         from grader.declaration import EXERCISES
 
         example_cache.prepare(EXERCISES)  # once per process: the examples of every check, drawn or read
-    scratch = Path(workdir or tempfile.mkdtemp(prefix="lrg-grade-", dir=sandbox.scratch_root(launcher)))
+    scratch = Path(workdir or tempfolders.make("lrg-grade-", dir=sandbox.scratch_root(launcher)))
     try:
         runtime = sandbox.make_runtime(scratch / "runtime")
         staged = stage(submission, scratch / "submission")
@@ -678,7 +676,7 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
                      confinement=sorted(set(layers) | {layer.split(" ")[0] for layer in session.layers}))
     finally:
         if workdir is None:
-            shutil.rmtree(scratch, ignore_errors=True)
+            tempfolders.remove(scratch)
 
 
 def _grade_or_explain(session, exercise, unit, status, limits, oracle):

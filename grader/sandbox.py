@@ -29,6 +29,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader import tempfolders
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
 RUNTIME_FILES = {"child.py": "_lrg_child.py", "protocol.py": "_lrg_protocol.py", "confine.py": "_lrg_confine.py"}
@@ -463,9 +465,8 @@ class Zygote:
 
     def __init__(self, launcher=None):
         import socket
-        import tempfile
 
-        self.folder = Path(tempfile.mkdtemp(prefix="lrg-zygote-", dir="/tmp" if os.path.isdir("/tmp") else None))
+        self.folder = Path(tempfolders.make("lrg-zygote-", dir="/tmp" if os.path.isdir("/tmp") else None))
         self.jobs = self.folder / "jobs"
         self.jobs.mkdir()
         runtime = make_runtime(self.folder / "runtime")
@@ -550,7 +551,7 @@ class Zygote:
     def close(self):
         _kill_group(self.process)
         self.socket.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        tempfolders.remove(self.folder)
 
 
 @dataclass

@@ -78,10 +78,14 @@ GRADESCOPE_SCHEMA = {
 }
 
 
-def run_grade(*args, timeout=1800):
+def run_grade(*args, timeout=1800, env=None):
     """``python -m grader grade ARGS`` in a fresh process; the completed process."""
     return subprocess.run([sys.executable, "-m", "grader", "grade", *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=timeout)
+                          capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def _our_temporary_folders(*roots):
+    return {path for root in roots for path in Path(root).glob("lrg-*") if path.is_dir()}
 
 
 def read_csv(path):
@@ -293,9 +297,13 @@ def test_a_run_killed_with_sigkill_resumes_to_the_same_files(tmp_path):
     assert run_grade(klass, "-o", whole, "--jobs", "2", "--only", QUICK).returncode == 0
 
     killed = tmp_path / "killed"
+    temporary = tmp_path / "tmp"  # where the runs' temporary folders go (a sandbox's go to /tmp)
+    temporary.mkdir()
+    env = dict(os.environ, TMPDIR=str(temporary))
+    before = _our_temporary_folders("/tmp")
     command = [sys.executable, "-m", "grader", "grade", klass, "-o", killed, "--jobs", "2", "--only", QUICK]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+                               start_new_session=True, env=env)
     try:
         deadline = time.monotonic() + 600
         while len(list((killed / "results").glob("*.json"))) < students // 3 and time.monotonic() < deadline:
@@ -312,11 +320,14 @@ def test_a_run_killed_with_sigkill_resumes_to_the_same_files(tmp_path):
             pass
     finished = len(list((killed / "results").glob("*.json")))
     assert 0 < finished < students
+    left = _our_temporary_folders("/tmp", temporary) - before
+    assert any(path.name.startswith("lrg-class-") for path in left)  # copies of the class, among others
 
-    resumed = run_grade(klass, "-o", killed, "--jobs", "2", "--only", QUICK)
+    resumed = run_grade(klass, "-o", killed, "--jobs", "2", "--only", QUICK, env=env)
     assert resumed.returncode == 0
     assert "already graded; resuming" in resumed.stderr
     assert tree(killed) == tree(whole)
+    assert not {path for path in left if path.exists()}  # what the killed run left, the next one removed
 
 
 RENEWED_WORKERS = """
