@@ -59,15 +59,14 @@ def make(prefix, dir=None):
     except OSError:
         os.close(descriptor)
         return folder
-    _locks[folder] = descriptor
+    _locks[os.path.normpath(folder)] = descriptor
     return folder
 
 
 def remove(folder):
     """Remove a folder made by :func:`make` and let go of its lock."""
-    folder = str(folder)
     shutil.rmtree(folder, ignore_errors=True)
-    descriptor = _locks.pop(folder, None)
+    descriptor = _locks.pop(os.path.normpath(folder), None)  # (a Path or a str, however written)
     if descriptor is not None:
         os.close(descriptor)
 
