@@ -11,13 +11,11 @@ failed line, never as a stuck machine.
 
 import os
 import secrets
-import shutil
 import socket
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader import references, sandbox
+from grader import references, sandbox, tempfolders
 from grader.confinement import ConfinedLauncher
 
 PROBE = '''
@@ -113,7 +111,7 @@ def run_self_test(launcher, output_dir=None):
     list of ProbeResult
     """
     results = []
-    with tempfile.TemporaryDirectory(prefix="lrg-selftest-") as scratch:
+    with tempfolders.folder("lrg-selftest-") as scratch:
         scratch = Path(scratch)
         canary_dir = scratch / "canary"
         canary_dir.mkdir()
@@ -125,13 +123,13 @@ def run_self_test(launcher, output_dir=None):
         target_dir.mkdir(parents=True, exist_ok=True)
         # Staged where real submissions are (a sandboxed zygote serves only its own jobs folder), beside
         # another "submission" holding a canary of its own.
-        staging = Path(tempfile.mkdtemp(prefix="lrg-selftest-", dir=sandbox.scratch_root(launcher)))
+        staging = Path(tempfolders.make("lrg-selftest-", dir=sandbox.scratch_root(launcher)))
         workdir = staging / "submission"
         workdir.mkdir()
         (workdir / "submission.py").write_text(PROBE)
         runtime = sandbox.make_runtime(staging / "runtime")
-        neighbour = staging.parent / f"{staging.name}-other" / "submission"
-        neighbour.mkdir(parents=True)
+        neighbour = Path(tempfolders.make("lrg-selftest-other-", dir=staging.parent)) / "submission"
+        neighbour.mkdir()
         (neighbour / "answers.txt").write_text(f"NEIGHBOUR-{secrets.token_hex(8)}")
         for path in (neighbour.parent, neighbour, neighbour / "answers.txt", staging):
             path.chmod(0o755 if path.is_dir() else 0o644)
@@ -176,8 +174,8 @@ def run_self_test(launcher, output_dir=None):
         finally:
             child.close()
             listener.close()
-            shutil.rmtree(staging, ignore_errors=True)
-            shutil.rmtree(neighbour.parent, ignore_errors=True)
+            tempfolders.remove(staging)
+            tempfolders.remove(neighbour.parent)
     return results
 
 

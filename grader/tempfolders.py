@@ -15,6 +15,7 @@ folder, and so does a lock file not yet marked as held (its owner is still
 making it) or none at all (a folder of an older version, or not ours).
 """
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -61,6 +62,16 @@ def make(prefix, dir=None):
         return folder
     _locks[os.path.normpath(folder)] = descriptor
     return folder
+
+
+@contextlib.contextmanager
+def folder(prefix, dir=None):
+    """:func:`make` as a context manager: the folder's path, removed on leaving."""
+    path = make(prefix, dir)
+    try:
+        yield path
+    finally:
+        remove(path)
 
 
 def remove(folder):

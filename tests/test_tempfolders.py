@@ -99,3 +99,14 @@ def test_a_symlink_named_like_a_folder_is_never_followed(tmp_path):
     (roots / "lrg-link").symlink_to(target, target_is_directory=True)
     assert tempfolders.sweep([str(roots)]) == 0
     assert (target / "keep.txt").exists()
+
+
+def test_the_context_manager_removes_its_folder_even_after_an_error(tmp_path):
+    held = len(tempfolders._locks)
+    try:
+        with tempfolders.folder("lrg-test-", dir=tmp_path) as folder:
+            assert (Path(folder) / tempfolders.LOCK_NAME).exists()
+            raise RuntimeError("the work failed")
+    except RuntimeError:
+        pass
+    assert list(tmp_path.iterdir()) == [] and len(tempfolders._locks) == held
