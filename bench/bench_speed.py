@@ -56,7 +56,7 @@ def summary(values, unit, digits=1):
 
 
 def machine_speed(repeat=3):
-    """Seconds a fixed pure-Python loop takes here (median of ``repeat``): this machine's speed right now."""
+    """Seconds a fixed pure-Python loop takes here, in each of ``repeat`` runs: this machine's speed right now."""
     times = []
     for _ in range(repeat):
         start = time.perf_counter()

@@ -126,18 +126,18 @@ def encode(value, blobs, *, describe_unknown=True, _depth=0):
     if _depth > MAX_DEPTH:
         raise ProtocolError("value nested too deeply")
     depth = _depth + 1
-    kind = type(value)  # exact types first: most of a message; subclasses take the general path below
+    kind = type(value)  # exact scalar types first: most of a message; subclasses take the general path below
     if kind is str or kind is bool or kind is int or value is None:
         return value
     if kind is float and math.isfinite(value):
         return value
-    if kind is np.ndarray:
+    if isinstance(value, np.ndarray):
         return _encode_array(value, blobs, "$nd", describe_unknown)
-    if kind is list:
+    if isinstance(value, list):
         if depth <= MAX_DEPTH and _plain_numbers(value):  # rows of data: they travel as they are
             return list(value)
         return [encode(v, blobs, describe_unknown=describe_unknown, _depth=depth) for v in value]
-    if value is None or isinstance(value, (bool, str)):
+    if isinstance(value, str):
         return value
     if isinstance(value, np.generic):
         return _encode_array(np.asarray(value), blobs, "$np", describe_unknown)
@@ -148,10 +148,6 @@ def encode(value, blobs, *, describe_unknown=True, _depth=0):
         if math.isfinite(value):
             return value
         return {"$float": "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}
-    if isinstance(value, np.ndarray):
-        return _encode_array(value, blobs, "$nd", describe_unknown)
-    if isinstance(value, list):
-        return [encode(v, blobs, describe_unknown=describe_unknown, _depth=depth) for v in value]
     if isinstance(value, tuple):
         return {"$tuple": [encode(v, blobs, describe_unknown=describe_unknown, _depth=depth) for v in value]}
     if isinstance(value, dict):

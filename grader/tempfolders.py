@@ -121,11 +121,9 @@ def _abandoned(entry):
     except OSError:
         return False
     try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        os.close(descriptor)
-        return False  # its owner (or a process it forked) is alive
-    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)  # fails while its owner (or a fork of it) lives
         return os.read(descriptor, len(HELD)) == HELD  # else its owner is still making it
+    except OSError:
+        return False
     finally:
         os.close(descriptor)
