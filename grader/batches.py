@@ -113,7 +113,7 @@ def remember(check, scope, calls):
         _keep(_RECORDED, (id(check), scope), (check, tuple(calls)))
 
 
-_FRAMES = OrderedDict()  # (id(plan), scope) -> (plan, packed request or None)
+_FRAMES = OrderedDict()  # (id(plan), scope, streamed) -> (plan, packed request or None)
 
 
 def batch_frame(plan, scope, make_call, common):
@@ -128,7 +128,7 @@ def batch_frame(plan, scope, make_call, common):
     common : dict
         The fields every call shares (stand-ins, ...).
     """
-    key = (id(plan), scope)
+    key = (id(plan), scope, common.get("stream") is True)  # (the rest of ``common`` follows from the scope)
     if key not in _FRAMES:
         message = {"op": "batch", "calls": [make_call(i, p) for i, p in enumerate(plan)], **common}
         try:

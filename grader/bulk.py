@@ -294,8 +294,10 @@ def _grade_with_retries(student, path, submission, limits, launcher, only, scrat
         workdir = scratch / f"grade-{attempt}"
         try:
             with lock.grading() if lock else contextlib.nullcontext():
+                # Streamed batches: throughput over the latency of each reply (see grader/engine.py).
                 return grade_submission(submission, student, launcher=launcher, limits=limits, workdir=workdir,
-                                        only=only, exclusive=lock.alone if lock else contextlib.nullcontext), ""
+                                        only=only, exclusive=lock.alone if lock else contextlib.nullcontext,
+                                        stream=True), ""
         except Exception as error:  # noqa: BLE001 - the grader's own failure: retried, never a 0
             failure = f"{type(error).__name__}: {error}"[:500]
         finally:

@@ -23,11 +23,15 @@ Requests (grader to child) and replies (child to grader):
     the arguments that ask for them (see ``grader/answers.py``), and
     ``stand_in_parameters`` (the parameter names of each stand-in): a
     stand-in call whose arguments open an answer needs no round trip.
-``batch``  ``{calls, stand_ins, stand_in_parameters, detect}``: make each call in turn as ``call``
-    would (``calls`` holds ``{id, module, function, args, kwargs}``), sending
-    one ``result`` per call as soon as it is made, then ``batch_done``
+``batch``  ``{calls, stand_ins, stand_in_parameters, detect, stream}``: make each call in turn as
+    ``call`` would (``calls`` holds ``{id, module, function, args, kwargs}``),
+    sending one ``result`` per call as soon as it is made, then ``batch_done``
     ``{done}``. A ``stop`` request that arrives meanwhile ends the batch after
-    the call under way (``stop`` outside a batch is ignored).
+    the call under way (``stop`` outside a batch is ignored). With ``stream``,
+    results are held back and sent together, at the latest
+    ``HOLD_SECONDS`` after the first of them (checked when a call ends) and
+    before any other message; which call a crash or a hang came from is then
+    uncertain, so the grader makes such a verdict again without ``stream``.
 ``exit``   end.
 
 Everything this process sends is just the student's claim: the grader parses
@@ -46,6 +50,7 @@ import pickle
 import random
 import sys
 import threading
+import time
 import traceback
 import types
 import warnings
@@ -71,6 +76,8 @@ except ImportError:  # imported from the grader's own package (tests)
     from grader import protocol
 
 MAX_STAND_IN_CALLS = 20_000  # per call: more is an endless loop
+HOLD_SECONDS = 0.05  # a streamed batch's results wait at most this long (plus the next call) to be sent
+REPLY_BUFFER = 1 << 16  # bytes of held results (a pipe's capacity): a fuller buffer is sent at once
 MAX_CAPTURE = 4000  # characters of printed output kept per call
 MAX_TRACEBACK = 4000
 MAX_MESSAGE = 1000
@@ -131,6 +138,8 @@ class Server:
         self.sklearn_calls = []
         self._module_cache = (None, [])
         self.stop_requested = False
+        self.streaming = False  # in a batch with ``stream``: results are held back (see ``send``)
+        self._held_since = None  # when the oldest result not yet sent was written
         self.answers = None
         self.stand_in_parameters = {}
         self.stand_in_calls = 0
@@ -149,7 +158,14 @@ class Server:
             frame = protocol.pack({"op": message["op"], "id": message.get("id"), "outcome": "unsendable",
                                    "reason": str(error)})
         self.outgoing.write(frame)
+        if self.streaming and message["op"] == "result":
+            now = time.monotonic()
+            if self._held_since is None:
+                self._held_since = now
+            if now - self._held_since < HOLD_SECONDS:
+                return  # (the buffer sends itself when full)
         self.outgoing.flush()
+        self._held_since = None
 
     def receive(self):
         return protocol.read_message(self.incoming, make_pandas=_make_pandas)
@@ -216,13 +232,17 @@ class Server:
 
     def op_batch(self, message):
         self.stop_requested = False
+        self.streaming = message.get("stream") is True
         done = 0
-        for call in message["calls"]:
-            if self._stop_arrived():
-                break
-            self.op_call({**call, "stand_ins": message.get("stand_ins"), "detect": message.get("detect"),
-                          "stand_in_parameters": message.get("stand_in_parameters")})
-            done += 1
+        try:
+            for call in message["calls"]:
+                if self._stop_arrived():
+                    break
+                self.op_call({**call, "stand_ins": message.get("stand_ins"), "detect": message.get("detect"),
+                              "stand_in_parameters": message.get("stand_in_parameters")})
+                done += 1
+        finally:
+            self.streaming = False
         self.stop_requested = False
         self.send({"op": "batch_done", "done": done})
 
@@ -663,7 +683,7 @@ def serve(read_fd, write_fd):
     """Be the child: serve the grader on these two file descriptors, then exit."""
     # Unbuffered: whether a request is waiting (a batch's stop) is then exactly whether the pipe is readable.
     incoming = os.fdopen(read_fd, "rb", buffering=0)
-    outgoing = os.fdopen(write_fd, "wb")
+    outgoing = os.fdopen(write_fd, "wb", buffering=REPLY_BUFFER)
     # The student's prints are captured per call; anything written straight to
     # the file descriptors goes nowhere.
     devnull = os.open(os.devnull, os.O_WRONLY)

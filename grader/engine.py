@@ -22,6 +22,13 @@ child in one batch (``grader/batches.py``), and the stand-ins' answers a
 correct function will need may travel with a call, each locked by the
 arguments that ask for it (``grader/answers.py``); neither changes what a
 check sees.
+
+Bulk grading asks for *streamed* batches: the child holds a batch's results
+back and sends several at once (fewer system calls and wake-ups on both
+sides). Streaming leaves every value and every reply as it is, but not the
+moment a reply arrives, so when a streamed function ends in a crash or a
+hang, which call caused it is uncertain: that verdict is made again without
+streaming (a crash at once; a hang in the re-run every timeout gets anyway).
 """
 
 import contextlib
@@ -177,8 +184,9 @@ def _import_failure(error, timeout):
 class FunctionUnderTest:
     """A student function, callable from the trusted side; each call runs in the child."""
 
-    def __init__(self, session, exercise, unit_name, stand_ins, limits, oracle=None):
+    def __init__(self, session, exercise, unit_name, stand_ins, limits, oracle=None, stream=False):
         self.session = session
+        self.stream = stream
         self.oracle = oracle
         self.exercise = exercise
         self.unit_name = unit_name
@@ -282,7 +290,7 @@ class FunctionUnderTest:
             return
         stand_ins = scope[2]
         common = {"stand_ins": [list(s) for s in stand_ins], "stand_in_parameters": _stand_in_parameters(stand_ins),
-                  "detect": _detects_sklearn(self.exercise.name)}
+                  "detect": _detects_sklearn(self.exercise.name), "stream": self.stream}
 
         def make_call(index, planned):
             return {"id": index, "module": self.unit_name, "function": self.exercise.name,
@@ -530,16 +538,18 @@ def _stand_ins(exercise, submission):
     return result
 
 
-def grade_function(session, exercise, unit_name, limits, oracle=None):
+def grade_function(session, exercise, unit_name, limits, oracle=None, stream=False):
     """Run every check of one exercise; return its FunctionResult.
 
     With an ``oracle`` (``oracle("module.function")`` returns the trusted
     function), the student's own dependencies are replaced by stand-ins
     answered by it; without one (the public checks of the handout) the
-    student's own dependencies are used.
+    student's own dependencies are used. With ``stream``, batches are
+    streamed (see the module docstring); a crash is then graded again
+    without, so that it names the call that caused it.
     """
     stand_ins = _stand_ins(exercise, session.submission) if oracle is not None else []
-    function = FunctionUnderTest(session, exercise, unit_name, stand_ins, limits, oracle)
+    function = FunctionUnderTest(session, exercise, unit_name, stand_ins, limits, oracle, stream)
     result = FunctionResult(exercise.module, exercise.name, "passed", 0.0, exercise.points)
     crashed = False
     for check in exercise.checks:
@@ -547,6 +557,9 @@ def grade_function(session, exercise, unit_name, limits, oracle=None):
             failure = run_check(check, function, exercise.target)
         except Fatal as fatal:
             function.finish_batch()
+            if stream and fatal.status == "crashed":
+                session.restart()
+                return grade_function(session, exercise, unit_name, limits, oracle, stream=False)
             result.status = fatal.status
             result.detail = fatal.detail
             if fatal.example is not None and fatal.status != "not implemented":
@@ -595,7 +608,7 @@ def _unavailable(exercise, status, detail, traceback=None):
 
 
 def grade_submission(submission, student, *, launcher=None, limits=Limits(), workdir=None, only=None,
-                     exercises=None, oracle=None, exclusive=contextlib.nullcontext):
+                     exercises=None, oracle=None, exclusive=contextlib.nullcontext, stream=False):
     """Grade a submission that has been read from disk.
 
     Parameters
@@ -619,6 +632,10 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
     exclusive : callable, optional
         Returns a context manager during which no other grading runs (bulk
         grading passes a shared lock); a timed-out function is re-run inside it.
+    stream : bool
+        Stream the batches (bulk grading: higher throughput, a little later
+        feedback; see the module docstring). A timed-out function's re-run
+        never streams.
 
     Raises
     ------
@@ -661,7 +678,7 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
             for exercise in exercises:
                 unit = next(u for u in submission.units if exercise.module in u.provides)
                 status = units[unit.module_name]
-                result = _grade_or_explain(session, exercise, unit, status, limits, oracle)
+                result = _grade_or_explain(session, exercise, unit, status, limits, oracle, stream)
                 if result.status == "timed out":
                     # Load must never change a grade: a timeout stands only if
                     # it happens again in a fresh child with the machine to itself.
@@ -679,7 +696,7 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
             tempfolders.remove(scratch)
 
 
-def _grade_or_explain(session, exercise, unit, status, limits, oracle):
+def _grade_or_explain(session, exercise, unit, status, limits, oracle, stream=False):
     if status.status == "missing":
         return _unavailable(exercise, "not found", f"{unit.file.split('/')[-1]} is missing from the submission")
     if status.status != "ok":
@@ -692,7 +709,7 @@ def _grade_or_explain(session, exercise, unit, status, limits, oracle):
         return _unavailable(exercise, "not found", f"no function named {exercise.name} was found")
     if availability != "callable":
         return _unavailable(exercise, "not found", f"{exercise.name} is defined but is not a function")
-    return grade_function(session, exercise, unit.module_name, limits, oracle)
+    return grade_function(session, exercise, unit.module_name, limits, oracle, stream)
 
 
 def grade_path(path, student=None, **options):

@@ -1,4 +1,5 @@
-"""The speed-ups change nothing but the time: batches, locked answers, shared shrinking, the example cache.
+"""The speed-ups change nothing but the time: batches (streamed or not), locked answers, shared shrinking,
+the example cache.
 
 Each is compared with grading without it, on submissions that exercise it:
 stand-ins called in loops (fit, linear_regression_gd), properties that make
@@ -56,12 +57,14 @@ def submissions(tmp_path_factory):
 def test_grades_are_the_same_without_any_speed_up(submissions, monkeypatch):
     fast = [grade_json(path, function) for path, function in submissions]
     again = [grade_json(path, function) for path, function in submissions]  # plans and trees now in use
+    streamed = [grade_json(path, function, stream=True) for path, function in submissions]
     monkeypatch.setattr(batches, "ENABLED", False)
     monkeypatch.setattr(shrinking, "SHARED", False)
     monkeypatch.setattr(answers, "table_cached", lambda *args, **kwargs: None)
     slow = [grade_json(path, function) for path, function in submissions]
     assert fast == slow
     assert again == slow
+    assert streamed == slow
 
 
 # an endless loop on some inputs only: in the middle of a batch
@@ -78,9 +81,52 @@ def test_a_timeout_in_the_middle_of_a_batch_is_that_calls(tmp_path, monkeypatch)
     assert functions["bernoulli_mle"].status == "timed out"
     assert "The call: bernoulli_mle(" in functions["bernoulli_mle"].detail
     assert functions["bernoulli_log_likelihood"].status == "passed"
+    streamed = grade_path(path, "student", only={"bernoulli_log_likelihood", "bernoulli_mle"}, limits=limits,
+                          stream=True)
     monkeypatch.setattr(batches, "ENABLED", False)
     alone = grade_path(path, "student", only={"bernoulli_log_likelihood", "bernoulli_mle"}, limits=limits)
-    assert alone.to_dict() == batched.to_dict()
+    assert alone.to_dict() == batched.to_dict() == streamed.to_dict()
+
+
+# the process ends in its fifth call, after four whose results a streamed batch still holds
+EXITS_IN_THE_FIFTH_CALL = GOOD_MLE.replace("    return float(y.mean())",
+                                           "    CALLS.append(1)\n    if len(CALLS) == 5:\n        import os\n"
+                                           "        os._exit(3)\n    return float(y.mean())") + "\nCALLS = []\n"
+
+
+def test_a_crash_in_the_middle_of_a_streamed_batch_is_that_calls(tmp_path, monkeypatch):
+    path = tmp_path / "mle.py"
+    path.write_text(EXITS_IN_THE_FIFTH_CALL)
+    streamed = grade_path(path, "student", only={"bernoulli_mle"}, stream=True)
+    (result,) = streamed.functions
+    assert result.status == "crashed" and "The call: bernoulli_mle(" in result.detail
+    monkeypatch.setattr(batches, "ENABLED", False)
+    assert grade_path(path, "student", only={"bernoulli_mle"}).to_dict() == streamed.to_dict()
+
+
+def test_a_streamed_batch_holds_results_back_and_sends_them_in_time(monkeypatch):
+    import io
+
+    from grader import child
+
+    clock = [100.0]
+    monkeypatch.setattr(child.time, "monotonic", lambda: clock[0])
+    sent = io.BytesIO()
+    server = child.Server(io.BytesIO(), io.BufferedWriter(sent, buffer_size=1 << 16))
+    server.streaming = True
+    server.send({"op": "result", "id": 1, "value": 1.0})
+    clock[0] += child.HOLD_SECONDS / 2
+    server.send({"op": "result", "id": 2, "value": 2.0})
+    assert sent.getvalue() == b""  # held
+    clock[0] += child.HOLD_SECONDS / 2
+    server.send({"op": "result", "id": 3, "value": 3.0})
+    assert sent.getvalue().count(protocol.MAGIC) == 3  # the first has waited long enough: all go
+    server.send({"op": "result", "id": 4, "value": 4.0})
+    server.send({"op": "oracle", "id": 1, "target": "logistic.sigmoid", "args": [], "kwargs": {}})
+    assert sent.getvalue().count(protocol.MAGIC) == 5  # a question for the grader sends what is held first
+    server.streaming = False
+    server.send({"op": "result", "id": 5, "value": 5.0})
+    assert sent.getvalue().count(protocol.MAGIC) == 6  # outside a streamed batch: at once
 
 
 # --------------------------------------------------------------------------
