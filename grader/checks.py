@@ -17,7 +17,9 @@ dead process, forbidden call) is a :class:`Fatal`, a ``BaseException``, which
 Hypothesis lets through at once instead of shrinking.
 """
 
+import copy
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from random import Random
 
@@ -312,13 +314,40 @@ def preset_examples(check, seed, examples):
 # --------------------------------------------------------------------------
 
 
+_EXPECTED = OrderedDict()  # (id(oracle), id(example)) -> (oracle, example, its value): see expected_value
+MAX_EXPECTED = 20_000
+
+
+def expected_value(oracle, example):
+    """``oracle``'s value on ``example``: computed once per example object, then copied.
+
+    Every submission meets the same example objects (drawn once per
+    process), and an oracle is deterministic, so its value is kept with the
+    example (both held, so that their ids stay theirs). This saves
+    encoding the arguments again to find a remembered reference value.
+    """
+    key = (id(oracle), id(example))
+    kept = _EXPECTED.get(key)
+    if kept is None:
+        kept = (oracle, example, oracle(*to_plain(example.args), **to_plain(example.kwargs)))
+        _EXPECTED[key] = kept
+        if len(_EXPECTED) > MAX_EXPECTED:
+            _EXPECTED.popitem(last=False)
+    else:
+        _EXPECTED.move_to_end(key)
+    return copy.deepcopy(kept[2])  # the caller may modify what it gets
+
+
 def agrees(statement, *, points, strategy, oracle, tolerance=EXACT, hint, examples=(),
            name="agrees with the reference", max_examples=30, public=False):
-    """The function's value equals ``oracle``'s on every example, within ``tolerance``."""
+    """The function's value equals ``oracle``'s on every example, within ``tolerance``.
+
+    ``oracle`` must be deterministic: its value is kept per example (see :func:`expected_value`).
+    """
 
     def prop(function, example):
         got = function(*example.args, **example.kwargs).value
-        expected = oracle(*to_plain(example.args), **to_plain(example.kwargs))
+        expected = expected_value(oracle, example)
         reason = compare(got, expected, tolerance)
         if reason:
             raise Mismatch(example, reason, got=got, expected=expected)

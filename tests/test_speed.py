@@ -355,3 +355,19 @@ def test_a_damaged_library_answer_is_computed_again(tmp_path, monkeypatch):
         assert example_cache.read_table(path) == {key: b"LRG1 damaged" for key in table}
     finally:
         library_cache.forget()
+
+
+def test_an_oracle_value_is_computed_once_per_example_and_handed_out_as_a_copy():
+    calls = []
+
+    def oracle(x):
+        calls.append(x)
+        return np.asarray(x, dtype=float) * 2
+
+    example = checks.Example(([1, 2, 3],))
+    first = checks.expected_value(oracle, example)
+    first[0] = 99.0  # the caller's own copy
+    second = checks.expected_value(oracle, example)
+    assert np.array_equal(second, [2.0, 4.0, 6.0]) and len(calls) == 1
+    checks.expected_value(oracle, checks.Example(([1, 2, 3],)))  # an equal example, another object
+    assert len(calls) == 2
