@@ -157,7 +157,7 @@ def _recorder(oracle, target, entries):
         bound = protocol.bind_arguments(parameters, tuple(args), kwargs)
         key = protocol.answer_key(target, bound) if bound is not None else None
         if key is not None and key[0] not in entries:
-            sealed = protocol.seal(key[1], protocol.pack({"op": "answer", "value": value}))
+            sealed = protocol.seal(key[1], protocol.pack_answer(value))
             entries[key[0]] = sealed
             size[0] += len(sealed)
         return to_plain(received)

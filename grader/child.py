@@ -501,10 +501,10 @@ class _AnswerTable:
             return False, None
         start, end = self.where[key[0]]
         try:
-            message = protocol.unpack_frame(protocol.seal(key[1], self.data[start:end]), make_pandas=_make_pandas)
+            value = protocol.unpack_answer(protocol.seal(key[1], self.data[start:end]), make_pandas=_make_pandas)
         except protocol.ProtocolError:
             return False, None
-        return True, message.get("value")
+        return True, value
 
 
 _PLAIN_TYPES = frozenset({np.ndarray, float, int, bool, str, type(None), np.float64, np.int64, np.bool_})

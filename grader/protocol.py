@@ -568,6 +568,40 @@ def _feed(digest, value, depth):
             digest.update(struct.pack(">Q", len(blob)) + blob)
 
 
+def pack_answer(value):
+    """A stand-in's answer as bytes (to be sealed): most answers in a short binary form.
+
+    A finite float is ``F`` and its 8 bytes; a NumPy array of an allowed
+    dtype is ``A``, its dtype, its dimensions and its raw bytes; anything else
+    is ``P`` and a whole frame. :func:`unpack_answer` gives back exactly what
+    the frame would (a new, writeable array; the same float).
+    """
+    kind = type(value)
+    if kind is float and math.isfinite(value):
+        return b"F" + struct.pack(">d", value)
+    if kind is np.ndarray and value.dtype.str in ALLOWED_DTYPES and value.ndim <= MAX_DIMENSIONS:
+        shape = struct.pack(f">B{value.ndim}Q", value.ndim, *value.shape)
+        return b"A" + value.dtype.str.encode("ascii") + shape + np.ascontiguousarray(value).tobytes()
+    return b"P" + pack({"op": "answer", "value": value})
+
+
+def unpack_answer(data, *, make_pandas=None):
+    """The answer :func:`pack_answer` made; raise :class:`ProtocolError` for anything malformed."""
+    kind = data[:1]
+    if kind == b"F" and len(data) == 9:
+        return struct.unpack(">d", data[1:])[0]
+    if kind == b"A" and len(data) >= 5:
+        ndim = data[4]
+        end = 5 + 8 * ndim
+        if ndim > MAX_DIMENSIONS or len(data) < end:
+            raise ProtocolError("malformed answer")
+        dtype = data[1:4].decode("ascii", "replace")
+        return decode_array(data[end:], dtype, list(struct.unpack(f">{ndim}Q", data[5:end])))
+    if kind == b"P":
+        return unpack_frame(data[1:], make_pandas=make_pandas).get("value")
+    raise ProtocolError("malformed answer")
+
+
 def seal(key, data):
     """Encrypt (or, applied again, decrypt) ``data`` with a keystream drawn from ``key``."""
     import hashlib

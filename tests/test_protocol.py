@@ -180,3 +180,50 @@ def test_the_fast_path_keeps_the_caps():
     text = b'{"op":"x","value":[1.0,NaN],"blobs":[]}'
     with pytest.raises(ProtocolError, match="non-finite"):
         protocol.read_message(io.BytesIO(protocol.MAGIC + struct.pack(">I", len(text)) + text))
+
+
+# --------------------------------------------------------------------------
+# Stand-in answers in their short form (pack_answer / unpack_answer)
+# --------------------------------------------------------------------------
+
+_ANSWER_DTYPES = st.sampled_from(sorted(protocol.ALLOWED_DTYPES)).map(np.dtype)
+_ANSWER_ARRAYS = hnp.arrays(_ANSWER_DTYPES, hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4))
+_ANSWERS = st.one_of(
+    st.floats(allow_subnormal=True),
+    _ANSWER_ARRAYS,
+    _ANSWER_ARRAYS.map(lambda a: a.T),  # not C-contiguous
+    _ANSWER_ARRAYS.map(lambda a: a.astype(a.dtype.newbyteorder(">"))),  # big-endian: the frame's way
+    st.builds(np.float64, st.floats()),
+    st.integers(-(2**70), 2**70),
+    st.lists(st.floats(allow_nan=False), max_size=4),
+    st.dictionaries(st.text(max_size=3), st.floats(allow_nan=False), max_size=3),
+    st.none(),
+)
+
+
+def _same(a, b):
+    if isinstance(a, np.ndarray):
+        return (type(b) is np.ndarray and a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+                and b.flags.writeable and b.flags.c_contiguous and b.flags.owndata == a.flags.owndata)
+    if isinstance(a, float):
+        return type(b) is type(a) and (struct.pack(">d", a) == struct.pack(">d", b) or a != a and b != b)
+    return type(a) is type(b) and a == b
+
+
+@given(_ANSWERS)
+def test_an_answer_in_short_form_arrives_as_its_frame_would(value):
+    through_frame = protocol.unpack_frame(protocol.pack({"op": "answer", "value": value}))["value"]
+    short = protocol.unpack_answer(protocol.pack_answer(value))
+    assert _same(through_frame, short)
+
+
+@pytest.mark.parametrize("data", [
+    b"", b"X", b"F" + b"\0" * 7, b"A<f8", b"A<f8\x01" + b"\0" * 7,  # truncated
+    b"A<f8\x01" + struct.pack(">Q", 3) + b"\0" * 16,  # 3 items announced, 2 sent
+    b"AO8\x00" + b"\0" * 8,  # a dtype that is not allowed
+    b"A<f8\x21" + b"\0" * (8 * 33),  # too many dimensions
+    b"P" + b"not a frame",
+])
+def test_malformed_short_answers_are_refused(data):
+    with pytest.raises(ProtocolError):
+        protocol.unpack_answer(data)
