@@ -136,7 +136,7 @@ class Server:
         self.lock = threading.Lock()
         self.oracle_counter = 0
         self.sklearn_calls = []
-        self._module_cache = (None, [])
+        self._module_cache = (None, [], [], {})
         self.stop_requested = False
         self.streaming = False  # in a batch with ``stream``: results are held back (see ``send``)
         self._held_since = None  # when the oldest result not yet sent was written
@@ -215,7 +215,7 @@ class Server:
                 else:
                     module = _import_file(name, os.path.join(self.root, message["file"]))
             self.modules[name] = module
-            self._module_cache = (None, [])
+            self._module_cache = (None, [], [], {})
         except BaseException as exc:  # noqa: BLE001 - any failure at import costs this module only
             status, error = "error", self._describe(exc)
             module = None
@@ -329,17 +329,26 @@ class Server:
         return restore
 
     def _student_modules(self):
-        """The student's modules: those loaded here, and any module imported from their folder."""
-        key = len(sys.modules)
-        if self._module_cache[0] == key:
-            return self._module_cache[1]
-        modules = list(self.modules.values())
-        for module in list(sys.modules.values()):
+        """The student's modules: those loaded here, and any module imported from their folder.
+
+        Looked for again only when ``sys.modules`` has changed size, and then
+        only among the entries not seen before (a thousand library modules
+        are loaded, and libraries import more as they are used).
+        """
+        count, modules, found, seen = self._module_cache
+        now = len(sys.modules)
+        if count == now:
+            return modules
+        for name, module in list(sys.modules.items()):
+            if seen.get(name) is module:
+                continue
+            seen[name] = module
             path = getattr(module, "__file__", None)
-            if path and self.root and os.path.abspath(path).startswith(self.root + os.sep) and module not in modules:
-                modules.append(module)
-        modules = [m for m in modules if m is not None]
-        self._module_cache = (key, modules)
+            if path and self.root and os.path.abspath(path).startswith(self.root + os.sep) and module not in found:
+                found.append(module)
+        modules = [m for m in self.modules.values() if m is not None]
+        modules += [m for m in found if m not in modules]
+        self._module_cache = (now, modules, found, seen)
         return modules
 
     def _make_stand_in(self, target, name):

@@ -247,3 +247,31 @@ def test_the_checks_leave_nothing_in_the_temporary_folder(tmp_path):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert list(scratch.iterdir()) == []
+
+
+
+def test_the_students_modules_are_found_again_when_more_are_imported(tmp_path, monkeypatch):
+    import io
+    import sys
+    import types
+
+    from grader import child
+
+    server = child.Server(io.BytesIO(), io.BytesIO())
+    server.root = str(tmp_path)
+    first = types.ModuleType("lrg_test_first")
+    first.__file__ = str(tmp_path / "first.py")
+    library = types.ModuleType("lrg_test_library")
+    library.__file__ = "/usr/lib/python3/library.py"
+    monkeypatch.setitem(sys.modules, "lrg_test_first", first)
+    monkeypatch.setitem(sys.modules, "lrg_test_library", library)
+    assert first in server._student_modules() and library not in server._student_modules()
+    second = types.ModuleType("lrg_test_second")
+    second.__file__ = str(tmp_path / "sub" / "second.py")
+    monkeypatch.setitem(sys.modules, "lrg_test_second", second)  # imported later (sys.modules grows)
+    assert second in server._student_modules()
+    again = types.ModuleType("lrg_test_first")  # the same name, another module object
+    again.__file__ = str(tmp_path / "first.py")
+    monkeypatch.setitem(sys.modules, "lrg_test_first", again)
+    monkeypatch.setitem(sys.modules, "lrg_test_third", types.ModuleType("lrg_test_third"))  # (grows again)
+    assert again in server._student_modules()
