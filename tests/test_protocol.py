@@ -227,3 +227,30 @@ def test_an_answer_in_short_form_arrives_as_its_frame_would(value):
 def test_malformed_short_answers_are_refused(data):
     with pytest.raises(ProtocolError):
         protocol.unpack_answer(data)
+
+
+@given(hnp.arrays(st.sampled_from(sorted(protocol.ALLOWED_DTYPES)).map(np.dtype),
+                  hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=4)))
+def test_a_contiguous_array_hashes_as_any_other_layout_of_it(array):
+    strided = np.repeat(array.reshape(-1), 2)[::2].reshape(array.shape)  # the same values, not contiguous
+    fortran = np.asfortranarray(array) if array.ndim else array  # (it makes a 0-d array 1-d)
+    keys = {protocol.answer_key("m.f", {"X": a, "w": 0.5}) for a in (array, strided, fortran, array.copy())}
+    assert len(keys) == 1 and None not in keys
+    if array.size:
+        changed = array.copy()
+        changed.reshape(-1)[0] = not changed.reshape(-1)[0] if array.dtype.kind == "b" else changed.reshape(-1)[0] + 1
+        if changed.tobytes() != array.tobytes():
+            assert protocol.answer_key("m.f", {"X": changed, "w": 0.5}) not in keys
+    reshaped = array.reshape(1, *array.shape)  # the same bytes, another shape
+    assert protocol.answer_key("m.f", {"X": reshaped, "w": 0.5}) not in keys
+
+
+def test_the_answer_key_of_named_arguments_is_their_documented_byte_stream():
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=64, person=b"lrg-answer")
+    digest.update(b"m.f\0" + b"D" + struct.pack(">Q", 2) + b"T" + struct.pack(">Q", 1) + b"w" + b"F"
+                  + struct.pack(">d", 0.5) + b"T" + struct.pack(">Q", 1) + b"x" + b"N<f8(2,)" + struct.pack(">Q", 16)
+                  + np.array([1.0, 2.0]).tobytes())
+    full = digest.digest()
+    assert protocol.answer_key("m.f", {"x": np.array([1.0, 2.0]), "w": 0.5}) == (full[:16], full[32:])
