@@ -857,6 +857,10 @@ def zygote(control_fd):
         except Exception:  # noqa: BLE001 - a library that is missing is imported (and fails) later
             pass
     _warm_up()
+    try:
+        _confine._libc()  # found here once: each child would otherwise look for it (ldconfig, gcc) again
+    except (OSError, AttributeError):  # (each child tries, and reports, for itself)
+        pass
     control = socket.socket(fileno=control_fd)
     finished = {}
     while True:

@@ -44,8 +44,14 @@ class _PathBeneath(ctypes.Structure):
     _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
 
 
+_LIBC = []  # the C library, once found (finding it runs ldconfig or a compiler: tens of ms in the sandbox)
+
+
 def _libc():
-    return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
+    """The C library, found once per process (and, loaded in the zygote, once for all its children)."""
+    if not _LIBC:
+        _LIBC.append(ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True))
+    return _LIBC[0]
 
 
 def landlock_abi():

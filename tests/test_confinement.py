@@ -201,3 +201,16 @@ def test_a_child_of_the_sandboxed_zygote_sees_its_own_submission_only_and_dies_w
         shutil.rmtree(mine, ignore_errors=True)
         shutil.rmtree(other, ignore_errors=True)
 
+
+
+def test_the_c_library_is_looked_for_once_per_process(monkeypatch):
+    """Looking for it runs ldconfig or a compiler (tens of milliseconds in the sandbox): a child must not, each time."""
+    import ctypes.util
+
+    from grader import confine
+
+    looked = []
+    monkeypatch.setattr(ctypes.util, "find_library", lambda name: looked.append(name) or None)
+    monkeypatch.setattr(confine, "_LIBC", [])
+    first = confine._libc()
+    assert confine._libc() is first and confine.landlock_abi() >= 0 and looked == ["c"]
