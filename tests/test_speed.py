@@ -88,20 +88,23 @@ def test_a_timeout_in_the_middle_of_a_batch_is_that_calls(tmp_path, monkeypatch)
     assert alone.to_dict() == batched.to_dict() == streamed.to_dict()
 
 
-# the process ends in its fifth call, after four whose results a streamed batch still holds
+# the process ends (or hangs) in its fifth call, after four whose results a streamed batch still holds
 EXITS_IN_THE_FIFTH_CALL = GOOD_MLE.replace("    return float(y.mean())",
                                            "    CALLS.append(1)\n    if len(CALLS) == 5:\n        import os\n"
                                            "        os._exit(3)\n    return float(y.mean())") + "\nCALLS = []\n"
 
 
-def test_a_crash_in_the_middle_of_a_streamed_batch_is_that_calls(tmp_path, monkeypatch):
+@pytest.mark.parametrize("ending, status", [("import os\n        os._exit(3)", "crashed"),
+                                            ("while True:\n            pass", "timed out")])
+def test_a_crash_or_hang_in_the_middle_of_a_streamed_batch_is_that_calls(tmp_path, monkeypatch, ending, status):
     path = tmp_path / "mle.py"
-    path.write_text(EXITS_IN_THE_FIFTH_CALL)
-    streamed = grade_path(path, "student", only={"bernoulli_mle"}, stream=True)
+    path.write_text(EXITS_IN_THE_FIFTH_CALL.replace("import os\n        os._exit(3)", ending))
+    limits = Limits(call=1.0)
+    streamed = grade_path(path, "student", only={"bernoulli_mle"}, stream=True, limits=limits)
     (result,) = streamed.functions
-    assert result.status == "crashed" and "The call: bernoulli_mle(" in result.detail
+    assert result.status == status and "The call: bernoulli_mle(" in result.detail
     monkeypatch.setattr(batches, "ENABLED", False)
-    assert grade_path(path, "student", only={"bernoulli_mle"}).to_dict() == streamed.to_dict()
+    assert grade_path(path, "student", only={"bernoulli_mle"}, limits=limits).to_dict() == streamed.to_dict()
 
 
 def test_a_streamed_batch_holds_results_back_and_sends_them_in_time(monkeypatch):
