@@ -20,6 +20,7 @@ It returns the layers it could apply, which the child reports to the grader.
 
 import ctypes
 import ctypes.util
+import functools
 import json
 import os
 
@@ -44,14 +45,13 @@ class _PathBeneath(ctypes.Structure):
     _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
 
 
-_LIBC = []  # the C library, once found (finding it runs ldconfig or a compiler: tens of ms in the sandbox)
-
-
+@functools.cache
 def _libc():
-    """The C library, found once per process (and, loaded in the zygote, once for all its children)."""
-    if not _LIBC:
-        _LIBC.append(ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True))
-    return _LIBC[0]
+    """The C library, found once per process (and, found in the zygote, once for all its children).
+
+    (Finding it runs ldconfig or a compiler: tens of milliseconds in the sandbox.)
+    """
+    return ctypes.CDLL(ctypes.util.find_library("c") or None, use_errno=True)
 
 
 def landlock_abi():

@@ -546,24 +546,24 @@ def _feed(digest, value, depth):
             raise ProtocolError("an array of another dtype")
         shape = repr(array.shape).encode()
         digest.update(b"N" if kind is np.ndarray else b"S")
-        digest.update(array.dtype.str.encode() + shape + struct.pack(">Q", array.nbytes))
+        digest.update(array.dtype.str.encode() + shape + _BIG_Q.pack(array.nbytes))
         digest.update(np.ascontiguousarray(array).tobytes())
     elif value is None or kind is bool:
         digest.update(b"B" + repr(value).encode())
     elif kind is int:
         text = str(value).encode()
-        digest.update(b"I" + struct.pack(">Q", len(text)) + text)
+        digest.update(b"I" + _BIG_Q.pack(len(text)) + text)
     elif kind is float:
         digest.update(b"F" + struct.pack(">d", value))
     elif kind is str:
         text = value.encode("utf-8")
-        digest.update(b"T" + struct.pack(">Q", len(text)) + text)
+        digest.update(b"T" + _BIG_Q.pack(len(text)) + text)
     elif kind in (list, tuple):
-        digest.update((b"L" if kind is list else b"U") + struct.pack(">Q", len(value)))
+        digest.update((b"L" if kind is list else b"U") + _BIG_Q.pack(len(value)))
         for item in value:
             _feed(digest, item, depth + 1)
     elif kind is dict:
-        digest.update(b"D" + struct.pack(">Q", len(value)))
+        digest.update(b"D" + _BIG_Q.pack(len(value)))
         for key in sorted(value, key=repr):
             if type(key) is str:  # (a stand-in's arguments by name: as the str branch below, inline)
                 text = key.encode("utf-8")
@@ -575,9 +575,9 @@ def _feed(digest, value, depth):
         blobs = []
         tree = encode(value, blobs, describe_unknown=False)
         text = json.dumps(tree, sort_keys=True, separators=(",", ":"), allow_nan=False).encode("utf-8")
-        digest.update(b"W" + struct.pack(">Q", len(text)) + text)
+        digest.update(b"W" + _BIG_Q.pack(len(text)) + text)
         for blob in blobs:
-            digest.update(struct.pack(">Q", len(blob)) + blob)
+            digest.update(_BIG_Q.pack(len(blob)) + blob)
 
 
 def pack_answer(value):
