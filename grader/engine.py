@@ -103,7 +103,12 @@ class Session:
     def _start(self):
         """Start a child and set it up (no student code runs yet); retry the grader's own failures."""
         paths = [str(self.workdir), str(self.workdir / "exercises")]
-        message = {"op": "setup", "root": str(self.workdir), "paths": paths, "display": self.submission.display}
+        # A package's modules, imported by their short names too (``from logistic import sigmoid``), are the
+        # ones the grader loads, stand-ins included.
+        aliases = {unit.module_name.split(".", 1)[1]: unit.module_name for unit in self.submission.units
+                   if unit.module_name.startswith("exercises.") and unit.file in self.submission.files}
+        message = {"op": "setup", "root": str(self.workdir), "paths": paths, "display": self.submission.display,
+                   "aliases": aliases}
         problem = None
         for attempt, pause in enumerate(START_RETRY_PAUSES):
             time.sleep(pause)

@@ -275,3 +275,31 @@ def test_the_students_modules_are_found_again_when_more_are_imported(tmp_path, m
     monkeypatch.setitem(sys.modules, "lrg_test_first", again)
     monkeypatch.setitem(sys.modules, "lrg_test_third", types.ModuleType("lrg_test_third"))  # (grows again)
     assert again in server._student_modules()
+
+
+@pytest.mark.parametrize("imports, prefix", [("from evaluation import roc_curve, auc", ""),
+                                             ("import evaluation", "evaluation.")])
+def test_a_dependency_imported_by_its_short_name_is_charged_once(tmp_path, imports, prefix):
+    """``from evaluation import auc`` (the package folder is on sys.path) gets the grader's stand-in too.
+
+    Without it the short name imports a second copy of evaluation.py, and
+    auc_by_C, built on the student's wrong auc, would lose points for it.
+    """
+    package = tmp_path / "sub" / "exercises"
+    for source in (ROOT / "solutions").glob("*.py"):
+        write(package, source.name, source.read_text())
+    write(package, "__init__.py", "")
+    evaluation = (package / "evaluation.py").read_text()
+    wrong_auc = evaluation.replace("np.sum(np.diff(x) * (y[1:] + y[:-1]) / 2.0)", "np.sum(np.diff(y) * (x[1:] + x[:-1]) / 2.0)")
+    assert wrong_auc != evaluation
+    (package / "evaluation.py").write_text(wrong_auc)
+    models = (package / "sklearn_models.py").read_text()
+    own_auc = models.replace(
+        "from sklearn.metrics import roc_auc_score", f"from sklearn.metrics import roc_auc_score\n{imports}").replace(
+        "float(roc_auc_score(y_test, sklearn_predict_proba(X_train, y_train, X_test, C)))",
+        f"float({prefix}auc(*{prefix}roc_curve(np.asarray(y_test), sklearn_predict_proba(X_train, y_train, X_test, C))[:2]))")
+    assert own_auc.count(f"{prefix}auc(") == 1
+    (package / "sklearn_models.py").write_text(own_auc)
+    functions = by_name(grade_path(tmp_path / "sub", only={"auc", "auc_by_C"}))
+    assert functions["auc"].status != "passed"
+    assert functions["auc_by_C"].status == "passed", functions["auc_by_C"].failures[:1]
