@@ -196,7 +196,7 @@ def search_settings(max_examples):
     )
 
 
-def run_check(check, function, function_name):
+def run_check(check, function, function_name, shrink=True):
     """Run one check; return the failure (shrunk) or None.
 
     Parameters
@@ -208,6 +208,8 @@ def run_check(check, function, function_name):
         starts (with its examples) and ends (see ``grader/batches.py``).
     function_name : str
         Used with the check's name to seed the search.
+    shrink : bool
+        Shrink a failure to a small counterexample (else the first one found is returned).
 
     Returns
     -------
@@ -225,7 +227,7 @@ def run_check(check, function, function_name):
         begin(check, _all_examples(check, drawn))
     failure = passed = None
     try:
-        failure = _run(check, function, seed, drawn)
+        failure = _run(check, function, seed, drawn, shrink)
         passed = failure is None
     finally:
         if end is not None:
@@ -233,7 +235,7 @@ def run_check(check, function, function_name):
     return failure
 
 
-def _run(check, function, seed, drawn):
+def _run(check, function, seed, drawn, shrink=True):
     """:func:`run_check` once its examples are drawn."""
     # Fast path: the inputs Hypothesis draws for a function that never fails
     # are the same for every submission, so they are drawn once per process
@@ -253,8 +255,8 @@ def _run(check, function, seed, drawn):
         except (Mismatch, StudentRaised) as failure:
             first_failure = failure
             break
-    if first_failure is None:
-        return None
+    if first_failure is None or not shrink:
+        return first_failure
 
     def attempt(example):
         try:

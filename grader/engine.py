@@ -15,6 +15,15 @@ function itself, never anything above it), so a stand-in cannot hand a
 function its own answer. Every function is judged by the same checks whether
 or not it calls its dependencies.
 
+Stand-ins cost time (a round trip, or a locked answer to hash and open, per
+call of a dependency: most of ``fit``'s grading). So when every dependency of
+a function has already passed all its checks, the function is first graded
+with the student's own versions, and that grade is kept if it passes every
+check without printing; otherwise grading stops at the first failure and
+starts again with stand-ins (see ``grade_function``). So every failure is
+reported exactly as the stand-ins make it; only a clean pass, with
+dependencies the checks found right, comes from the shortcut.
+
 The child is started once per submission and restarted (with the modules
 that loaded cleanly) after anything that killed it; every call has a time
 limit, and so does each function as a whole. A check's calls travel to the
@@ -35,7 +44,7 @@ import contextlib
 import functools
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader import answers, batches, contract, sandbox, tempfolders
@@ -48,6 +57,8 @@ MAX_OUTPUT = 1000  # characters of a function's printed output kept for its repo
 MAX_OUTPUT_LINES = 12
 MAX_ORACLE_CALLS = 200_000  # stand-in round trips per function (the child stops a call at 20,000 itself)
 MAX_ORACLE_ELEMENTS = 2_000_000
+QUICK_CALL_SECONDS = 2.0  # limits of a first grading with the student's own dependencies (see grade_function)
+QUICK_FUNCTION_SECONDS = 20.0
 
 
 @dataclass(frozen=True)
@@ -543,7 +554,7 @@ def _stand_ins(exercise, submission):
     return result
 
 
-def grade_function(session, exercise, unit_name, limits, oracle=None, stream=False):
+def grade_function(session, exercise, unit_name, limits, oracle=None, stream=False, passed=()):
     """Run every check of one exercise; return its FunctionResult.
 
     With an ``oracle`` (``oracle("module.function")`` returns the trusted
@@ -552,19 +563,42 @@ def grade_function(session, exercise, unit_name, limits, oracle=None, stream=Fal
     student's own dependencies are used. With ``stream``, batches are
     streamed (see the module docstring); a crash is then graded again
     without, so that it names the call that caused it.
+
+    ``passed`` holds the functions of this submission that passed every
+    check. When all of the exercise's dependencies are among them, it is
+    first graded with the student's own dependencies: a stand-in's round
+    trip or locked answer costs far more than a correct ``sigmoid``. That
+    grade is kept only if every check passes and nothing was printed;
+    anything else stops at its first failure (no shrinking) and is graded
+    again with stand-ins, so every failure is reported as stand-ins make it.
     """
+    if oracle is not None and exercise.depends_on and exercise.own_dependencies_first \
+            and all(target in passed for target in exercise.depends_on):
+        # Short limits: a slow dependency of the student's must not add a whole timeout before the real grading.
+        quick = replace(limits, call=min(limits.call, QUICK_CALL_SECONDS),
+                        function=min(limits.function, QUICK_FUNCTION_SECONDS))
+        result = _run_checks(session, exercise, unit_name, quick, oracle, stream, [], until_failure=True)
+        if result is not None:
+            return result
     stand_ins = _stand_ins(exercise, session.submission) if oracle is not None else []
+    return _run_checks(session, exercise, unit_name, limits, oracle, stream, stand_ins)
+
+
+def _run_checks(session, exercise, unit_name, limits, oracle, stream, stand_ins, until_failure=False):
+    """:func:`grade_function` with these stand-ins; with ``until_failure``, None at the first failure or output."""
     function = FunctionUnderTest(session, exercise, unit_name, stand_ins, limits, oracle, stream)
     result = FunctionResult(exercise.module, exercise.name, "passed", 0.0, exercise.points)
     crashed = False
     for check in exercise.checks:
         try:
-            failure = run_check(check, function, exercise.target)
+            failure = run_check(check, function, exercise.target, shrink=not until_failure)
         except Fatal as fatal:
             function.finish_batch()
+            if until_failure:
+                return None
             if stream and fatal.status == "crashed":
                 session.restart()
-                return grade_function(session, exercise, unit_name, limits, oracle, stream=False)
+                return _run_checks(session, exercise, unit_name, limits, oracle, False, stand_ins)
             result.status = fatal.status
             result.detail = fatal.detail
             if fatal.example is not None and fatal.status != "not implemented":
@@ -576,6 +610,9 @@ def grade_function(session, exercise, unit_name, limits, oracle=None, stream=Fal
             result.output = function.output
             return result
         passed = failure is None
+        if until_failure and not (passed and function.output == ""):
+            function.finish_batch()
+            return None
         result.checks.append(CheckResult(check.name, check.statement, check.kind, 0.0, check.points, passed))
         if not passed:
             crashed = crashed or isinstance(failure, StudentRaised)
@@ -680,10 +717,11 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
                     where = ", ".join(unit.provides) if len(unit.provides) == 1 else "the submission"
                     notes.append(f"{where} could not be imported: {status.error.get('exc_type')}: "
                                  f"{str(status.error.get('message'))[:300]}")
+            passed = set()  # what passed every check: its dependents try the student's own version first
             for exercise in exercises:
                 unit = next(u for u in submission.units if exercise.module in u.provides)
                 status = units[unit.module_name]
-                result = _grade_or_explain(session, exercise, unit, status, limits, oracle, stream)
+                result = _grade_or_explain(session, exercise, unit, status, limits, oracle, stream, passed)
                 if result.status == "timed out":
                     # Load must never change a grade: a timeout stands only if
                     # it happens again in a fresh child with the machine to itself.
@@ -691,6 +729,8 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
                         session.restart()
                         result = _grade_or_explain(session, exercise, unit, status, limits, oracle)
                 functions.append(result)
+                if result.status == "passed":
+                    passed.add(exercise.target)
         finally:
             session.close()
         layers = list(getattr(launcher, "layers", []) or [])
@@ -701,7 +741,7 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
             tempfolders.remove(scratch)
 
 
-def _grade_or_explain(session, exercise, unit, status, limits, oracle, stream=False):
+def _grade_or_explain(session, exercise, unit, status, limits, oracle, stream=False, passed=()):
     if status.status == "missing":
         return _unavailable(exercise, "not found", f"{unit.file.split('/')[-1]} is missing from the submission")
     if status.status != "ok":
@@ -714,7 +754,7 @@ def _grade_or_explain(session, exercise, unit, status, limits, oracle, stream=Fa
         return _unavailable(exercise, "not found", f"no function named {exercise.name} was found")
     if availability != "callable":
         return _unavailable(exercise, "not found", f"{exercise.name} is defined but is not a function")
-    return grade_function(session, exercise, unit.module_name, limits, oracle, stream)
+    return grade_function(session, exercise, unit.module_name, limits, oracle, stream, frozenset(passed))
 
 
 def grade_path(path, student=None, **options):

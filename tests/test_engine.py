@@ -303,3 +303,59 @@ def test_a_dependency_imported_by_its_short_name_is_charged_once(tmp_path, impor
     functions = by_name(grade_path(tmp_path / "sub", only={"auc", "auc_by_C"}))
     assert functions["auc"].status != "passed"
     assert functions["auc_by_C"].status == "passed", functions["auc_by_C"].failures[:1]
+
+
+def _graded_with(monkeypatch):
+    """Record each grading pass: (function, stand-in targets, first pass with the student's own dependencies)."""
+    from grader import engine
+
+    passes, run_checks = [], engine._run_checks
+
+    def spy(session, exercise, unit_name, limits, oracle, stream, stand_ins, until_failure=False):
+        passes.append((exercise.name, tuple(target for target, _, _ in stand_ins), until_failure))
+        return run_checks(session, exercise, unit_name, limits, oracle, stream, stand_ins, until_failure)
+
+    monkeypatch.setattr(engine, "_run_checks", spy)
+    return passes
+
+
+def _package_of_references(folder, **changes):
+    package = folder / "exercises"
+    for source in (ROOT / "solutions").glob("*.py"):
+        text = source.read_text()
+        for old, new in changes.get(source.stem, ()):
+            assert old in text
+            text = text.replace(old, new)
+        write(package, source.name, text)
+    return folder
+
+
+def test_a_function_whose_dependencies_passed_is_kept_from_a_pass_with_them(tmp_path, monkeypatch):
+    """sigmoid passed, so predict_proba is graded with the student's sigmoid, once, and passes."""
+    passes = _graded_with(monkeypatch)
+    grade = grade_path(_package_of_references(tmp_path), only={"sigmoid", "predict_proba", "auc_by_C"})
+    assert all(f.status == "passed" for f in grade.functions)
+    assert passes == [("sigmoid", (), False), ("predict_proba", (), True),
+                      ("auc_by_C", ("sklearn_models.sklearn_predict_proba", "evaluation.roc_curve",
+                                    "evaluation.auc"), False)]  # (its stand-ins spare scikit-learn fits)
+
+
+@pytest.mark.parametrize("changes", [
+    {"logistic": [("for _ in range(int(n_iterations)):", "for _ in range(int(n_iterations) + 1):")]},  # fit wrong
+    {"logistic": [("def sigmoid(z):\n", "def sigmoid(z):\n    print('sigmoid')\n")]},  # prints, else right
+])
+def test_a_failure_or_output_with_own_dependencies_is_graded_again_with_stand_ins(tmp_path, monkeypatch, changes):
+    """The first pass stops at its first failure (or any output); the report is the stand-ins' own.
+
+    It equals the report of grading the function alone, where its
+    dependencies are not graded and so always get stand-ins.
+    """
+    path = _package_of_references(tmp_path, **changes)
+    names = {"sigmoid", "log_likelihood_gradient", "gradient_step", "log_likelihood", "fit"}
+    alone = by_name(grade_path(path, only={"fit"}))["fit"]
+    passes = _graded_with(monkeypatch)
+    graded = by_name(grade_path(path, only=names))
+    fit_passes = [p for p in passes if p[0] == "fit"]
+    assert fit_passes == [("fit", (), True), ("fit", ("logistic.gradient_step", "logistic.log_likelihood_gradient",
+                                                      "logistic.log_likelihood", "logistic.sigmoid"), False)]
+    assert graded["fit"] == alone

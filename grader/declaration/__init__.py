@@ -58,6 +58,11 @@ class Exercise:
         of them is not charged again here.
     mistakes : tuple of Mistake
         Known mistakes with their hints.
+    own_dependencies_first : bool
+        When every dependency passed all its checks, first grade this
+        function with the student's own dependencies, no stand-ins (see
+        ``engine.grade_function``). False where a stand-in's answer is
+        cheaper than the dependency itself (a scikit-learn fit).
     """
 
     module: str
@@ -66,6 +71,7 @@ class Exercise:
     checks: tuple
     depends_on: tuple = ()
     mistakes: tuple = ()
+    own_dependencies_first: bool = True
 
     @property
     def target(self):
