@@ -643,8 +643,6 @@ class _ShortNames:
 
 def _import_file(name, path):
     """Import a student module by its dotted name (its folder is on sys.path)."""
-    import importlib
-
     if not os.path.exists(path):
         raise FileNotFoundError(f"{os.path.basename(path)} is missing")
     return importlib.import_module(name)
