@@ -554,7 +554,7 @@ def _stand_ins(exercise, submission):
     return result
 
 
-def grade_function(session, exercise, unit_name, limits, oracle=None, stream=False, passed=()):
+def grade_function(session, exercise, unit_name, limits, oracle=None, stream=False, passed_functions=()):
     """Run every check of one exercise; return its FunctionResult.
 
     With an ``oracle`` (``oracle("module.function")`` returns the trusted
@@ -564,8 +564,8 @@ def grade_function(session, exercise, unit_name, limits, oracle=None, stream=Fal
     streamed (see the module docstring); a crash is then graded again
     without, so that it names the call that caused it.
 
-    ``passed`` holds the functions of this submission that passed every
-    check. When all of the exercise's dependencies are among them, it is
+    ``passed_functions`` holds the functions of this submission that passed
+    every check. When all of the exercise's dependencies are among them, it is
     first graded with the student's own dependencies: a stand-in's round
     trip or locked answer costs far more than a correct ``sigmoid``. That
     grade is kept only if every check passes and nothing was printed;
@@ -573,7 +573,7 @@ def grade_function(session, exercise, unit_name, limits, oracle=None, stream=Fal
     again with stand-ins, so every failure is reported as stand-ins make it.
     """
     if oracle is not None and exercise.depends_on and exercise.own_dependencies_first \
-            and all(target in passed for target in exercise.depends_on):
+            and all(target in passed_functions for target in exercise.depends_on):
         # Short limits: a slow dependency of the student's must not add a whole timeout before the real grading.
         quick = replace(limits, call=min(limits.call, QUICK_CALL_SECONDS),
                         function=min(limits.function, QUICK_FUNCTION_SECONDS))
@@ -717,11 +717,11 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
                     where = ", ".join(unit.provides) if len(unit.provides) == 1 else "the submission"
                     notes.append(f"{where} could not be imported: {status.error.get('exc_type')}: "
                                  f"{str(status.error.get('message'))[:300]}")
-            passed = set()  # what passed every check: its dependents try the student's own version first
+            passed_functions = set()  # what passed every check: its dependents try the student's own version first
             for exercise in exercises:
                 unit = next(u for u in submission.units if exercise.module in u.provides)
                 status = units[unit.module_name]
-                result = _grade_or_explain(session, exercise, unit, status, limits, oracle, stream, passed)
+                result = _grade_or_explain(session, exercise, unit, status, limits, oracle, stream, passed_functions)
                 if result.status == "timed out":
                     # Load must never change a grade: a timeout stands only if
                     # it happens again in a fresh child with the machine to itself.
@@ -730,7 +730,7 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
                         result = _grade_or_explain(session, exercise, unit, status, limits, oracle)
                 functions.append(result)
                 if result.status == "passed":
-                    passed.add(exercise.target)
+                    passed_functions.add(exercise.target)
         finally:
             session.close()
         layers = list(getattr(launcher, "layers", []) or [])
@@ -741,7 +741,7 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
             tempfolders.remove(scratch)
 
 
-def _grade_or_explain(session, exercise, unit, status, limits, oracle, stream=False, passed=()):
+def _grade_or_explain(session, exercise, unit, status, limits, oracle, stream=False, passed_functions=()):
     if status.status == "missing":
         return _unavailable(exercise, "not found", f"{unit.file.split('/')[-1]} is missing from the submission")
     if status.status != "ok":
@@ -754,7 +754,7 @@ def _grade_or_explain(session, exercise, unit, status, limits, oracle, stream=Fa
         return _unavailable(exercise, "not found", f"no function named {exercise.name} was found")
     if availability != "callable":
         return _unavailable(exercise, "not found", f"{exercise.name} is defined but is not a function")
-    return grade_function(session, exercise, unit.module_name, limits, oracle, stream, frozenset(passed))
+    return grade_function(session, exercise, unit.module_name, limits, oracle, stream, passed_functions)
 
 
 def grade_path(path, student=None, **options):

@@ -535,19 +535,14 @@ def _feed(digest, value, depth):
     if depth > MAX_DEPTH:
         raise ProtocolError("value nested too deeply")
     kind = type(value)
-    if kind is np.ndarray and value.flags.c_contiguous:  # the common case: the same bytes, fewer steps
-        if value.dtype.str not in ALLOWED_DTYPES:
-            raise ProtocolError("an array of another dtype")
-        digest.update(b"N" + value.dtype.str.encode() + repr(value.shape).encode() + _BIG_Q.pack(value.nbytes))
-        digest.update(value)  # (its buffer, not a copy)
-    elif kind is np.ndarray or isinstance(value, np.generic):
-        array = np.asarray(value)
+    if kind is np.ndarray or isinstance(value, np.generic):
+        array = value if kind is np.ndarray else np.asarray(value)
         if array.dtype.str not in ALLOWED_DTYPES:
             raise ProtocolError("an array of another dtype")
-        shape = repr(array.shape).encode()
-        digest.update(b"N" if kind is np.ndarray else b"S")
-        digest.update(array.dtype.str.encode() + shape + _BIG_Q.pack(array.nbytes))
-        digest.update(np.ascontiguousarray(array).tobytes())
+        digest.update((b"N" if kind is np.ndarray else b"S") + array.dtype.str.encode() + repr(array.shape).encode()
+                      + _BIG_Q.pack(array.nbytes))
+        # Its bytes in C order: a C-contiguous array's own buffer (the common case, no copy), else a copy.
+        digest.update(array if array.flags.c_contiguous else np.ascontiguousarray(array))
     elif value is None or kind is bool:
         digest.update(b"B" + repr(value).encode())
     elif kind is int:

@@ -277,6 +277,18 @@ def test_the_students_modules_are_found_again_when_more_are_imported(tmp_path, m
     assert again in server._student_modules()
 
 
+def _package_of_references(folder, **changes):
+    """An exercises/ package of the references, with ``changes[module]`` = [(old, new), ...] applied."""
+    package = folder / "exercises"
+    for source in (ROOT / "solutions").glob("*.py"):
+        text = source.read_text()
+        for old, new in changes.get(source.stem, ()):
+            assert old in text
+            text = text.replace(old, new)
+        write(package, source.name, text)
+    return folder
+
+
 @pytest.mark.parametrize("imports, prefix", [("from evaluation import roc_curve, auc", ""),
                                              ("import evaluation", "evaluation.")])
 def test_a_dependency_imported_by_its_short_name_is_charged_once(tmp_path, imports, prefix):
@@ -285,22 +297,14 @@ def test_a_dependency_imported_by_its_short_name_is_charged_once(tmp_path, impor
     Without it the short name imports a second copy of evaluation.py, and
     auc_by_C, built on the student's wrong auc, would lose points for it.
     """
-    package = tmp_path / "sub" / "exercises"
-    for source in (ROOT / "solutions").glob("*.py"):
-        write(package, source.name, source.read_text())
-    write(package, "__init__.py", "")
-    evaluation = (package / "evaluation.py").read_text()
-    wrong_auc = evaluation.replace("np.sum(np.diff(x) * (y[1:] + y[:-1]) / 2.0)", "np.sum(np.diff(y) * (x[1:] + x[:-1]) / 2.0)")
-    assert wrong_auc != evaluation
-    (package / "evaluation.py").write_text(wrong_auc)
-    models = (package / "sklearn_models.py").read_text()
-    own_auc = models.replace(
-        "from sklearn.metrics import roc_auc_score", f"from sklearn.metrics import roc_auc_score\n{imports}").replace(
-        "float(roc_auc_score(y_test, sklearn_predict_proba(X_train, y_train, X_test, C)))",
-        f"float({prefix}auc(*{prefix}roc_curve(np.asarray(y_test), sklearn_predict_proba(X_train, y_train, X_test, C))[:2]))")
-    assert own_auc.count(f"{prefix}auc(") == 1
-    (package / "sklearn_models.py").write_text(own_auc)
-    functions = by_name(grade_path(tmp_path / "sub", only={"auc", "auc_by_C"}))
+    path = _package_of_references(tmp_path / "sub", evaluation=[(
+        "np.sum(np.diff(x) * (y[1:] + y[:-1]) / 2.0)", "np.sum(np.diff(y) * (x[1:] + x[:-1]) / 2.0)")],
+        sklearn_models=[
+            ("from sklearn.metrics import roc_auc_score", f"from sklearn.metrics import roc_auc_score\n{imports}"),
+            ("float(roc_auc_score(y_test, sklearn_predict_proba(X_train, y_train, X_test, C)))",
+             f"float({prefix}auc(*{prefix}roc_curve(np.asarray(y_test), "
+             "sklearn_predict_proba(X_train, y_train, X_test, C))[:2]))")])
+    functions = by_name(grade_path(path, only={"auc", "auc_by_C"}))
     assert functions["auc"].status != "passed"
     assert functions["auc_by_C"].status == "passed", functions["auc_by_C"].failures[:1]
 
@@ -317,17 +321,6 @@ def _graded_with(monkeypatch):
 
     monkeypatch.setattr(engine, "_run_checks", spy)
     return passes
-
-
-def _package_of_references(folder, **changes):
-    package = folder / "exercises"
-    for source in (ROOT / "solutions").glob("*.py"):
-        text = source.read_text()
-        for old, new in changes.get(source.stem, ()):
-            assert old in text
-            text = text.replace(old, new)
-        write(package, source.name, text)
-    return folder
 
 
 def test_a_function_whose_dependencies_passed_is_kept_from_a_pass_with_them(tmp_path, monkeypatch):
