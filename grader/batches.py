@@ -128,7 +128,8 @@ def batch_frame(plan, scope, make_call, common):
     common : dict
         The fields every call shares (stand-ins, ...).
     """
-    key = (id(plan), scope, common.get("stream") is True)  # (the rest of ``common`` follows from the scope)
+    # (The rest of ``common`` follows from the scope.)
+    key = (id(plan), scope, common.get("stream") is True, tuple(common.get("inspects") or ()))
     if key not in _FRAMES:
         message = {"op": "batch", "calls": [make_call(i, p) for i, p in enumerate(plan)], **common}
         try:

@@ -130,6 +130,13 @@ class Check:
     public : bool
         Whether the check also runs in the student handout (it must not need
         the reference).
+    inspects : tuple of str
+        What the property reads of a call besides its value and warnings:
+        ``"mutated"`` (the child snapshots every argument before and after
+        the call) and ``"aliased"`` (whether the result shares memory with an
+        argument). The child observes these only for checks that ask, since
+        the snapshots cost more than many of the functions under test; for the
+        other checks the :class:`~grader.engine.Outcome` holds None.
     """
 
     name: str
@@ -143,6 +150,7 @@ class Check:
     examples: tuple = ()
     max_examples: int = 30
     public: bool = False
+    inspects: tuple = ()
 
 
 def _deterministic_hypothesis():
@@ -395,7 +403,8 @@ def unchanged(*, points, strategy, hint, examples=(), max_examples=15, public=Tr
                            has_expected=False, mistake="mutates_input")
 
     return Check("leaves its inputs unchanged", "The function never modifies the arrays it is given.",
-                 points, "form", prop, hint, None, strategy, tuple(examples), max_examples, public)
+                 points, "form", prop, hint, None, strategy, tuple(examples), max_examples, public,
+                 inspects=("mutated",))
 
 
 def returns_new(*, points, strategy, hint, examples=(), max_examples=10, public=True):
@@ -409,7 +418,7 @@ def returns_new(*, points, strategy, hint, examples=(), max_examples=10, public=
                            got=outcome.value, has_expected=False, mistake="returns_input")
 
     return Check("returns a new array", "The result is a new array, not one of the inputs.", points, "form",
-                 prop, hint, None, strategy, tuple(examples), max_examples, public)
+                 prop, hint, None, strategy, tuple(examples), max_examples, public, inspects=("aliased",))
 
 
 def no_warnings(statement, *, points, strategy, hint, examples=(), max_examples=20, public=True):

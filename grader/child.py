@@ -13,7 +13,7 @@ Requests (grader to child) and replies (child to grader):
 ``load``   ``{module, file | cells, expect}``: import one student module (or
     build it from notebook cells); reply ``loaded`` with its status and, for
     each expected name, ``callable``, ``not callable`` or ``missing``.
-``call``   ``{id, module, function, args, kwargs, stand_ins, detect}``: call one
+``call``   ``{id, module, function, args, kwargs, stand_ins, detect, inspects}``: call one
     student function; reply ``result``. While the call runs, a *stand-in*
     (a function the student's code calls in place of one of its own
     dependencies, say ``sigmoid`` while ``predict_proba`` is graded) may send
@@ -23,7 +23,10 @@ Requests (grader to child) and replies (child to grader):
     the arguments that ask for them (see ``grader/answers.py``), and
     ``stand_in_parameters`` (the parameter names of each stand-in): a
     stand-in call whose arguments open an answer needs no round trip.
-``batch``  ``{calls, stand_ins, stand_in_parameters, detect, stream}``: make each call in turn as
+    ``inspects`` lists what the check reads besides the value: ``mutated``
+    (snapshots of the arguments before and after) and ``aliased``; the
+    reply holds those fields only when asked.
+``batch``  ``{calls, stand_ins, stand_in_parameters, detect, stream, inspects}``: make each call in turn as
     ``call`` would (``calls`` holds ``{id, module, function, args, kwargs}``),
     sending one ``result`` per call as soon as it is made, then ``batch_done``
     ``{done}``. A ``stop`` request that arrives meanwhile ends the batch after
@@ -244,7 +247,8 @@ class Server:
                 if self._stop_arrived():
                     break
                 self.op_call({**call, "stand_ins": message.get("stand_ins"), "detect": message.get("detect"),
-                              "stand_in_parameters": message.get("stand_in_parameters")})
+                              "stand_in_parameters": message.get("stand_in_parameters"),
+                              "inspects": message.get("inspects")})
                 done += 1
         finally:
             self.streaming = False
@@ -256,7 +260,11 @@ class Server:
         function = getattr(module, message["function"], None) if module is not None else None
         args = list(message["args"])
         kwargs = dict(message["kwargs"])
-        before = [_snapshot(a) for a in args] + [_snapshot(v) for v in kwargs.values()]
+        inspects = message.get("inspects") or ()
+        # Snapshots only when the check reads them: they cost more than many of the functions under test.
+        before = None
+        if "mutated" in inspects:
+            before = [_snapshot(a) for a in args] + [_snapshot(v) for v in kwargs.values()]
         writer = _CappedWriter()
         restore = self._install_stand_ins(message.get("stand_ins") or [])
         self.answers = _AnswerTable.of(message.get("answers"))
@@ -280,11 +288,13 @@ class Server:
                     value = None
         finally:
             restore()
-        after = [_snapshot(a) for a in args] + [_snapshot(v) for v in kwargs.values()]
-        reply["mutated"] = [i for i, (b, a) in enumerate(zip(before, after)) if b != a]
+        if before is not None:
+            after = [_snapshot(a) for a in args] + [_snapshot(v) for v in kwargs.values()]
+            reply["mutated"] = [i for i, (b, a) in enumerate(zip(before, after)) if b != a]
         if reply["outcome"] == "returned":
             reply["value"] = value
-            reply["aliased"] = [i for i, a in enumerate(list(args) + list(kwargs.values())) if _aliases(value, a)]
+            if "aliased" in inspects:
+                reply["aliased"] = [i for i, a in enumerate(list(args) + list(kwargs.values())) if _aliases(value, a)]
         reply["warnings"] = _warning_list(caught)
         reply["stdout"] = writer.text()
         reply["sklearn"] = self.sklearn_calls[:3]

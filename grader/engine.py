@@ -72,11 +72,16 @@ class Limits:
 
 @dataclass
 class Outcome:
-    """What one call of a student function returned."""
+    """What one call of a student function returned.
+
+    ``mutated`` (the positions of the arguments the call changed) and
+    ``aliased`` (those the result shares memory with) are observed only
+    during a check that asks for them (``Check.inspects``); otherwise None.
+    """
 
     value: object
-    mutated: list = field(default_factory=list)
-    aliased: list = field(default_factory=list)
+    mutated: list = None
+    aliased: list = None
     warnings: list = field(default_factory=list)
 
 
@@ -216,6 +221,7 @@ class FunctionUnderTest:
         self.parameters = list(contract.parameters(exercise.name))
         self._batch = None
         self._recording = None
+        self._inspects = ()  # what the running check reads besides values (Check.inspects)
 
     def __call__(self, *args, **kwargs):
         """Call the function under test; return its Outcome (see the module docstring)."""
@@ -263,7 +269,7 @@ class FunctionUnderTest:
         message = {"op": "call", "id": self.calls, "module": unit_name, "function": function_name,
                    "args": list(example.args), "kwargs": dict(example.kwargs),
                    "stand_ins": [list(s) for s in stand_ins], "detect": _detects_sklearn(function_name),
-                   "stand_in_parameters": _stand_in_parameters(stand_ins),
+                   "stand_in_parameters": _stand_in_parameters(stand_ins), "inspects": list(self._inspects),
                    "answers": answers.table_cached(self.oracle, function_name, tuple(map(tuple, stand_ins)),
                                                    example.args, example.kwargs)}
         try:
@@ -299,6 +305,7 @@ class FunctionUnderTest:
     def begin_check(self, check, examples):
         """Send the calls ``check`` is expected to make to the child in one batch."""
         self.finish_batch()
+        self._inspects = tuple(check.inspects)
         scope = self._scope
         self._recording = None if batches.is_recorded(check, scope) else []
         plan = batches.plan_for(check, scope, examples)
@@ -306,7 +313,8 @@ class FunctionUnderTest:
             return
         stand_ins = scope[2]
         common = {"stand_ins": [list(s) for s in stand_ins], "stand_in_parameters": _stand_in_parameters(stand_ins),
-                  "detect": _detects_sklearn(self.exercise.name), "stream": self.stream}
+                  "detect": _detects_sklearn(self.exercise.name), "stream": self.stream,
+                  "inspects": list(self._inspects)}
 
         def make_call(index, planned):
             return {"id": index, "module": self.unit_name, "function": self.exercise.name,
@@ -330,6 +338,7 @@ class FunctionUnderTest:
         if passed and self._recording:
             batches.remember(check, self._scope, self._recording)
         self._recording = None
+        self._inspects = ()
 
     def _batched_reply(self, example):
         """(the batch's reply, the planned call) when the batch holds this call; else (None, None)."""
@@ -391,8 +400,9 @@ class FunctionUnderTest:
                            has_expected=False)
         if outcome != "returned":
             raise Fatal("crashed", "the call sent the grader an answer it cannot read", example)
-        return Outcome(reply.get("value"), _positions(reply.get("mutated")), _positions(reply.get("aliased")),
-                       _warnings(reply.get("warnings")))
+        observed = {name: _positions(reply.get(name)) if name in self._inspects else None
+                    for name in ("mutated", "aliased")}
+        return Outcome(reply.get("value"), warnings=_warnings(reply.get("warnings")), **observed)
 
     def _raise_for(self, reply, example):
         error = {

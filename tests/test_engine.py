@@ -277,6 +277,35 @@ def test_the_students_modules_are_found_again_when_more_are_imported(tmp_path, m
     assert again in server._student_modules()
 
 
+def test_the_child_snapshots_arguments_only_for_checks_that_read_them(monkeypatch):
+    """Mutation and aliasing are observed when the call's ``inspects`` asks, and cost nothing otherwise."""
+    import io
+    import types
+
+    import numpy as np
+
+    from grader import child
+
+    module = types.ModuleType("exercises.logistic")
+    exec("def gradient_step(w):\n    w += 1.0\n    return w\n", module.__dict__)  # changes w and returns it
+    server = child.Server(io.BytesIO(), io.BytesIO())
+    server.modules["exercises.logistic"] = module
+    sent = []
+    monkeypatch.setattr(server, "send", sent.append)
+
+    def call(inspects):
+        server.op_call({"op": "call", "id": 1, "module": "exercises.logistic", "function": "gradient_step",
+                        "args": [np.zeros(3)], "kwargs": {}, "inspects": inspects})
+        return sent.pop()
+
+    asked = call(["mutated", "aliased"])
+    assert asked["outcome"] == "returned" and asked["mutated"] == [0] and asked["aliased"] == [0]
+    monkeypatch.setattr(child, "_snapshot", lambda value: pytest.fail("snapshot taken though not asked for"))
+    monkeypatch.setattr(child, "_aliases", lambda *a: pytest.fail("aliasing looked at though not asked for"))
+    plain = call([])
+    assert plain["outcome"] == "returned" and "mutated" not in plain and "aliased" not in plain
+
+
 def _package_of_references(folder, **changes):
     """An exercises/ package of the references, with ``changes[module]`` = [(old, new), ...] applied."""
     package = folder / "exercises"
