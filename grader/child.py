@@ -13,10 +13,13 @@ Requests (grader to child) and replies (child to grader):
 ``load``   ``{module, file | cells, expect}``: import one student module (or
     build it from notebook cells); reply ``loaded`` with its status and, for
     each expected name, ``callable``, ``not callable`` or ``missing``.
-``call``   ``{id, module, function, args, kwargs, stand_ins, detect, inspects}``: call one
-    student function; reply ``result``. While the call runs, a *stand-in*
-    (a function the student's code calls in place of one of its own
-    dependencies, say ``sigmoid`` while ``predict_proba`` is graded) may send
+``call``   ``{id, module, function, args, kwargs, stand_ins, detect, watch, inspects}``: call one
+    student function; reply ``result``. With ``detect`` (a from-scratch
+    function), the reply says ``sklearn_tripped`` when scikit-learn ran
+    during the call; with ``watch`` too, ``sklearn`` names what was called.
+    While the call runs, a *stand-in* (a function the student's code calls
+    in place of one of its own dependencies, say ``sigmoid`` while
+    ``predict_proba`` is graded) may send
     ``oracle`` requests and wait for ``oracle_result`` replies: the value
     comes from the grader, the reference never comes here.
     A call may carry ``answers``, a table of stand-in answers locked with
@@ -141,6 +144,8 @@ class Server:
         self.lock = threading.Lock()
         self.oracle_counter = 0
         self.sklearn_calls = []
+        self.sklearn_tripped = False  # the trip wire saw scikit-learn at work during the call
+        self._trip_wire = _SklearnTripWire()
         self._module_cache = (None, [], [], {})
         self.stop_requested = False
         self.streaming = False  # in a batch with ``stream``: results are held back (see ``send``)
@@ -273,6 +278,7 @@ class Server:
         random.seed(0)
         np.random.seed(0)
         self.sklearn_calls = []
+        self.sklearn_tripped = False
         reply = {"op": "result", "id": message["id"]}
         try:
             with warnings.catch_warnings(record=True) as caught, \
@@ -281,7 +287,7 @@ class Server:
                 try:
                     if function is None:
                         raise NameError(f"{message['function']} is not defined")
-                    value = self._run(function, args, kwargs, bool(message.get("detect")))
+                    value = self._run(function, args, kwargs, bool(message.get("detect")), bool(message.get("watch")))
                     reply["outcome"] = "returned"
                 except BaseException as exc:  # noqa: BLE001 - reported, judged by the grader
                     reply.update(outcome="raised", **self._describe(exc))
@@ -298,14 +304,24 @@ class Server:
         reply["warnings"] = _warning_list(caught)
         reply["stdout"] = writer.text()
         reply["sklearn"] = self.sklearn_calls[:3]
+        if self.sklearn_tripped:
+            reply["sklearn_tripped"] = True
         self.send(reply)
 
-    def _run(self, function, args, kwargs, detect):
-        """Call the student's function; with ``detect``, under the scikit-learn watch, and only the call.
+    def _run(self, function, args, kwargs, detect, watch=False):
+        """Call the student's function; with ``detect``, looking out for scikit-learn during the call only.
 
-        (The watch slows every line that runs under it, so the grader's own
-        set-up and reporting stay outside.)
+        Under the trip wire (see :class:`_SklearnTripWire`), which costs
+        nothing until scikit-learn runs; the grader makes a call that trips
+        it again with ``watch``: under the scikit-learn watch, a profile
+        function that names what was called, but slows every line that runs
+        under it (so the grader's own set-up and reporting stay outside).
         """
+        if detect and not watch and self._trip_wire.arm():
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.sklearn_tripped = self._trip_wire.disarm()
         watching = detect and self._start_sklearn_watch()
         try:
             return function(*args, **kwargs)
@@ -546,6 +562,47 @@ def _plain(value, depth=0):
     if kind is dict and depth < 4:
         return all(type(key) is str and _plain(item, depth + 1) for key, item in value.items())
     return False
+
+
+class _SklearnTripWire:
+    """Notices scikit-learn at work during a call, at no cost until it is.
+
+    Nearly every entry point of scikit-learn reads its configuration
+    (parameter validation, ``check_array``, the array-API namespace: the
+    estimators, the metrics, the preprocessing and the validation helpers
+    all do), and every read goes through
+    ``sklearn._config._get_threadlocal_config``. While a from-scratch
+    function runs, that function is replaced by one that also notes the
+    read. Only a few numeric helpers (``stable_cumsum``, ``density``) read
+    no configuration and go unnoticed.
+    """
+
+    def __init__(self):
+        self.tripped = False
+        self._module = self._original = self._wire = None
+
+    def arm(self):
+        """Lay the wire; False when scikit-learn is not imported (or not as expected): watch instead."""
+        module = sys.modules.get("sklearn._config")
+        original = getattr(module, "_get_threadlocal_config", None)
+        if not callable(original):
+            return False
+        self.tripped = False
+
+        def wire():
+            self.tripped = True
+            return original()
+
+        self._module, self._original, self._wire = module, original, wire
+        module._get_threadlocal_config = wire
+        return True
+
+    def disarm(self):
+        """Take the wire up; return whether it tripped (a wire the call replaced counts as tripped)."""
+        replaced = getattr(self._module, "_get_threadlocal_config", None) is not self._wire
+        self._module._get_threadlocal_config = self._original
+        self._module = self._original = self._wire = None
+        return self.tripped or replaced
 
 
 def _in_sklearn(filename):

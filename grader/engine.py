@@ -262,13 +262,14 @@ class FunctionUnderTest:
 
     # -- one call at a time ----------------------------------------------------
 
-    def _send_call(self, function_name, unit_name, example, stand_ins):
+    def _send_call(self, function_name, unit_name, example, stand_ins, watch=False):
         self.finish_batch()
         self._check_budget(example)
         self.calls += 1
         message = {"op": "call", "id": self.calls, "module": unit_name, "function": function_name,
                    "args": list(example.args), "kwargs": dict(example.kwargs),
                    "stand_ins": [list(s) for s in stand_ins], "detect": _detects_sklearn(function_name),
+                   "watch": watch,
                    "stand_in_parameters": _stand_in_parameters(stand_ins), "inspects": list(self._inspects),
                    "answers": answers.table_cached(self.oracle, function_name, tuple(map(tuple, stand_ins)),
                                                    example.args, example.kwargs)}
@@ -276,18 +277,27 @@ class FunctionUnderTest:
             reply = self.session.call(message, self.limits.call, self._answer_oracle)
         except sandbox.ChildError as error:
             raise _call_failed(error, self.limits, example) from None
-        return self._accept(reply, self.calls, function_name, example)
+        again = None if watch else (lambda: self._send_call(function_name, unit_name, example, stand_ins, watch=True))
+        return self._accept(reply, self.calls, function_name, example, again)
 
     def _check_budget(self, example):
         if time.monotonic() - self.started > self.limits.function:
             raise Fatal("timed out", f"grading this function took more than {self.limits.function:g} s in all; "
                         "it is far too slow", example)
 
-    def _accept(self, reply, expected_id, function_name, example):
-        """Check a call's reply and keep what it printed; raise Fatal when it cannot be graded."""
+    def _accept(self, reply, expected_id, function_name, example, watched_again=None):
+        """Check a call's reply and keep what it printed; raise Fatal when it cannot be graded.
+
+        ``watched_again`` makes the call again under the child's scikit-learn
+        watch and returns that reply: the one judged when scikit-learn ran
+        during a from-scratch function (the child's trip wire says so, and
+        only the watch can say what was called).
+        """
         if reply.get("op") != "result" or reply.get("id") != expected_id:
             self.session.child.kill()
             raise Fatal("crashed", "the call sent the grader something other than its result", example)
+        if reply.get("sklearn_tripped") is True and watched_again is not None and _detects_sklearn(function_name):
+            return watched_again()
         self._keep_output(reply.get("stdout"))
         used = [str(u)[:200] for u in reply.get("sklearn") or [] if isinstance(u, str)]
         if used and _detects_sklearn(function_name):
@@ -360,7 +370,9 @@ class FunctionUnderTest:
             self._batch = None
             raise _call_failed(error, self.limits, example) from None
         batch.next += 1
-        reply = self._accept(reply, index, self.exercise.name, example)
+        reply = self._accept(reply, index, self.exercise.name, example,
+                             lambda: self._send_call(self.exercise.name, self.unit_name, example, self.stand_ins,
+                                                     watch=True))
         planned = batch.calls[index]
         if batch.done:
             self.finish_batch()

@@ -192,6 +192,52 @@ def test_scikit_learn_after_a_stand_in_call_is_still_seen(tmp_path):
     assert "check_array" in functions["fit"].detail
 
 
+def test_only_a_call_that_trips_the_wire_is_made_again_under_the_watch(tmp_path, monkeypatch):
+    """The watch (a profile function, slow) runs only for the one call in which scikit-learn was seen."""
+    from grader import engine
+
+    watched = []
+    send_call = engine.FunctionUnderTest._send_call
+
+    def spy(self, function_name, unit_name, example, stand_ins, watch=False):
+        watched.extend([function_name] if watch else [])
+        return send_call(self, function_name, unit_name, example, stand_ins, watch)
+
+    monkeypatch.setattr(engine.FunctionUnderTest, "_send_call", spy)
+    functions = by_name(grade_path(write(tmp_path / "fine", "hw.py", GOOD_MLE), only=MLE))
+    assert all(f.status == "passed" for f in functions.values()) and watched == []
+    lazy = GOOD_MLE.replace("return float(y.mean())",
+                            "from sklearn.metrics import accuracy_score\n"
+                            "    return float(accuracy_score(y, np.ones_like(y)))")
+    functions = by_name(grade_path(write(tmp_path / "lazy", "hw.py", lazy), only=MLE))
+    assert functions["bernoulli_mle"].status == "uses scikit-learn"
+    assert "sklearn.utils._param_validation.wrapper" in functions["bernoulli_mle"].detail  # named by the watch
+    # Once per grading of the function (first with the student's own bernoulli_log_likelihood, then with
+    # the stand-in): the first call of each stops it.
+    assert watched == ["bernoulli_mle", "bernoulli_mle"]
+
+
+def test_the_trip_wire_notices_scikit_learn_and_a_replaced_wire():
+    import numpy as np
+    import sklearn._config
+    from sklearn.metrics import roc_curve
+
+    from grader.child import _SklearnTripWire
+
+    original = sklearn._config._get_threadlocal_config
+    wire = _SklearnTripWire()
+    assert wire.arm()
+    np.cumsum(np.arange(4))
+    assert wire.disarm() is False
+    assert wire.arm()
+    roc_curve([0, 1, 1], [0.2, 0.7, 0.4])
+    assert wire.disarm() is True
+    assert wire.arm()
+    sklearn._config._get_threadlocal_config = original  # what a student who found the wire might do
+    assert wire.disarm() is True
+    assert sklearn._config._get_threadlocal_config is original
+
+
 def test_unreadable_submission_is_a_row_not_a_crash(tmp_path):
     """A notebook that is not JSON becomes a grade with a clear reason."""
     path = tmp_path / "broken.ipynb"
