@@ -416,14 +416,17 @@ def _own_children():
 def reap_orphans(rounds=20):
     """Kill and reap adopted orphans: children of ours that we did not start.
 
-    Live sandbox children and ``multiprocessing`` workers are left alone.
+    Live sandbox children, ``multiprocessing`` workers and its resource
+    tracker (started with a worker pool) are left alone.
     """
     if not (_SUBREAPER and _SUBREAPER[0]):
         return
     import multiprocessing
+    from multiprocessing import resource_tracker
 
     for _ in range(rounds):
-        keep = set(_LIVE) | {p.pid for p in multiprocessing.active_children()}
+        tracker = getattr(getattr(resource_tracker, "_resource_tracker", None), "_pid", None)
+        keep = set(_LIVE) | {p.pid for p in multiprocessing.active_children()} | {tracker}
         strays = [pid for pid in _own_children() if pid not in keep]
         if not strays:
             return

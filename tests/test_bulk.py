@@ -350,3 +350,32 @@ def test_a_class_larger_than_a_round_of_workers_is_graded_whole(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     assert done.stdout.split() == ["9", "0"]
+
+
+BETWEEN_ROUNDS = """
+import multiprocessing, os
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import resource_tracker
+from grader import sandbox
+
+if __name__ == "__main__":
+    sandbox._become_subreaper()  # as the grading process is once the self-test has started a zygote
+    for _ in range(2):  # two rounds of workers, with the orphans reaped in between, as bulk._run_pool does
+        with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+            assert list(pool.map(abs, [-1, -2])) == [1, 2]
+        tracker = resource_tracker._resource_tracker._pid
+        sandbox.reap_orphans()
+        print("tracker alive" if tracker in sandbox._own_children() else "tracker killed")
+"""
+
+
+def test_reaping_orphans_between_rounds_spares_the_resource_tracker(tmp_path):
+    """multiprocessing's resource tracker is a child of the grading process but no orphan: killing it
+    made every later round warn "resource_tracker: process died unexpectedly" (classes over 500)."""
+    script = tmp_path / "rounds.py"
+    script.write_text(BETWEEN_ROUNDS)
+    done = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split("\n")[:2] == ["tracker alive", "tracker alive"]
+    assert "died unexpectedly" not in done.stderr
