@@ -218,6 +218,7 @@ def test_only_a_call_that_trips_the_wire_is_made_again_under_the_watch(tmp_path,
 
 
 def test_the_trip_wire_notices_scikit_learn_and_a_replaced_wire():
+    """NumPy alone leaves the wire intact; scikit-learn trips it; a wire the call took up counts as tripped."""
     import numpy as np
     import sklearn._config
     from sklearn.metrics import roc_curve
@@ -226,16 +227,19 @@ def test_the_trip_wire_notices_scikit_learn_and_a_replaced_wire():
 
     original = sklearn._config._get_threadlocal_config
     wire = _SklearnTripWire()
-    assert wire.arm()
-    np.cumsum(np.arange(4))
-    assert wire.disarm() is False
-    assert wire.arm()
-    roc_curve([0, 1, 1], [0.2, 0.7, 0.4])
-    assert wire.disarm() is True
-    assert wire.arm()
-    sklearn._config._get_threadlocal_config = original  # what a student who found the wire might do
-    assert wire.disarm() is True
-    assert sklearn._config._get_threadlocal_config is original
+    try:
+        assert wire.arm()
+        np.cumsum(np.arange(4))
+        assert wire.disarm() is False
+        assert wire.arm()
+        roc_curve([0, 1, 1], [0.2, 0.7, 0.4])
+        assert wire.disarm() is True
+        assert wire.arm()
+        sklearn._config._get_threadlocal_config = original  # what a student who found the wire might do
+        assert wire.disarm() is True
+        assert sklearn._config._get_threadlocal_config is original
+    finally:
+        sklearn._config._get_threadlocal_config = original  # (the rest of the suite needs scikit-learn intact)
 
 
 def test_unreadable_submission_is_a_row_not_a_crash(tmp_path):
