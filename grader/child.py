@@ -265,11 +265,10 @@ class Server:
         function = getattr(module, message["function"], None) if module is not None else None
         args = list(message["args"])
         kwargs = dict(message["kwargs"])
+        arguments = args + list(kwargs.values())  # (the call gets its own list and dict; these objects stay)
         inspects = message.get("inspects") or ()
         # Snapshots only when the check reads them: they cost more than many of the functions under test.
-        before = None
-        if "mutated" in inspects:
-            before = [_snapshot(a) for a in args] + [_snapshot(v) for v in kwargs.values()]
+        before = [_snapshot(a) for a in arguments] if "mutated" in inspects else None
         writer = _CappedWriter()
         restore = self._install_stand_ins(message.get("stand_ins") or [])
         self.answers = _AnswerTable.of(message.get("answers"))
@@ -295,12 +294,11 @@ class Server:
         finally:
             restore()
         if before is not None:
-            after = [_snapshot(a) for a in args] + [_snapshot(v) for v in kwargs.values()]
-            reply["mutated"] = [i for i, (b, a) in enumerate(zip(before, after)) if b != a]
+            reply["mutated"] = [i for i, (b, a) in enumerate(zip(before, map(_snapshot, arguments))) if b != a]
         if reply["outcome"] == "returned":
             reply["value"] = value
             if "aliased" in inspects:
-                reply["aliased"] = [i for i, a in enumerate(list(args) + list(kwargs.values())) if _aliases(value, a)]
+                reply["aliased"] = [i for i, a in enumerate(arguments) if _aliases(value, a)]
         reply["warnings"] = _warning_list(caught)
         reply["stdout"] = writer.text()
         reply["sklearn"] = self.sklearn_calls[:3]

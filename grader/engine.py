@@ -277,27 +277,26 @@ class FunctionUnderTest:
             reply = self.session.call(message, self.limits.call, self._answer_oracle)
         except sandbox.ChildError as error:
             raise _call_failed(error, self.limits, example) from None
-        again = None if watch else (lambda: self._send_call(function_name, unit_name, example, stand_ins, watch=True))
-        return self._accept(reply, self.calls, function_name, example, again)
+        return self._accept(reply, self.calls, function_name, example, unit_name, stand_ins, watched=watch)
 
     def _check_budget(self, example):
         if time.monotonic() - self.started > self.limits.function:
             raise Fatal("timed out", f"grading this function took more than {self.limits.function:g} s in all; "
                         "it is far too slow", example)
 
-    def _accept(self, reply, expected_id, function_name, example, watched_again=None):
+    def _accept(self, reply, expected_id, function_name, example, unit_name, stand_ins, watched=False):
         """Check a call's reply and keep what it printed; raise Fatal when it cannot be graded.
 
-        ``watched_again`` makes the call again under the child's scikit-learn
-        watch and returns that reply: the one judged when scikit-learn ran
-        during a from-scratch function (the child's trip wire says so, and
-        only the watch can say what was called).
+        When scikit-learn ran during a from-scratch function (the child's
+        trip wire says so) and the call was not ``watched``, the call is made
+        again under the child's scikit-learn watch, which names what was
+        called, and that reply is returned: the one judged.
         """
         if reply.get("op") != "result" or reply.get("id") != expected_id:
             self.session.child.kill()
             raise Fatal("crashed", "the call sent the grader something other than its result", example)
-        if reply.get("sklearn_tripped") is True and watched_again is not None and _detects_sklearn(function_name):
-            return watched_again()
+        if reply.get("sklearn_tripped") is True and not watched and _detects_sklearn(function_name):
+            return self._send_call(function_name, unit_name, example, stand_ins, watch=True)
         self._keep_output(reply.get("stdout"))
         used = [str(u)[:200] for u in reply.get("sklearn") or [] if isinstance(u, str)]
         if used and _detects_sklearn(function_name):
@@ -370,9 +369,7 @@ class FunctionUnderTest:
             self._batch = None
             raise _call_failed(error, self.limits, example) from None
         batch.next += 1
-        reply = self._accept(reply, index, self.exercise.name, example,
-                             lambda: self._send_call(self.exercise.name, self.unit_name, example, self.stand_ins,
-                                                     watch=True))
+        reply = self._accept(reply, index, self.exercise.name, example, self.unit_name, self.stand_ins)
         planned = batch.calls[index]
         if batch.done:
             self.finish_batch()
@@ -412,9 +409,10 @@ class FunctionUnderTest:
                            has_expected=False)
         if outcome != "returned":
             raise Fatal("crashed", "the call sent the grader an answer it cannot read", example)
-        observed = {name: _positions(reply.get(name)) if name in self._inspects else None
-                    for name in ("mutated", "aliased")}
-        return Outcome(reply.get("value"), warnings=_warnings(reply.get("warnings")), **observed)
+        return Outcome(reply.get("value"),
+                       _positions(reply.get("mutated")) if "mutated" in self._inspects else None,
+                       _positions(reply.get("aliased")) if "aliased" in self._inspects else None,
+                       _warnings(reply.get("warnings")))
 
     def _raise_for(self, reply, example):
         error = {
