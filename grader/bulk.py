@@ -23,9 +23,11 @@ import contextlib
 import fcntl
 import hashlib
 import multiprocessing
+import multiprocessing.util
 import os
 import statistics
 import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -36,7 +38,7 @@ from grader import example_cache, inputs, outputs, tempfolders
 from grader.declaration import EXERCISES
 from grader.engine import Limits, grade_submission
 from grader.results import FunctionResult, Grade
-from grader.sandbox import reap_orphans, scratch_root
+from grader.sandbox import close_own_zygotes, reap_orphans, scratch_root
 from grader.submission import SubmissionError, read_submission
 
 GRADER_DIR = Path(__file__).resolve().parent
@@ -323,6 +325,8 @@ def _worker_start(parent=None):
             pass
     if parent is not None and os.getppid() != parent:
         os._exit(1)
+    # Its zygote ends with it: a forked worker leaves through os._exit, past atexit, but after these.
+    multiprocessing.util.Finalize(None, close_own_zygotes, exitpriority=10)
 
 
 # --------------------------------------------------------------------------
@@ -461,8 +465,11 @@ def run_jobs(jobs, workers, progress=True):
     """Grade the jobs, in parallel when ``workers`` > 1; return their outcomes."""
     from tqdm import tqdm
 
+    class Bar(tqdm):
+        monitor_interval = 0  # no monitor thread: the workers are forked from this process (see _pool_context)
+
     outcomes = []
-    with tqdm(total=len(jobs), desc="grading", unit="student", file=sys.stderr, disable=not progress or not jobs,
+    with Bar(total=len(jobs), desc="grading", unit="student", file=sys.stderr, disable=not progress or not jobs,
               dynamic_ncols=True, smoothing=0.1) as bar:
         def record(outcome):
             outcomes.append(outcome)
@@ -477,9 +484,25 @@ def run_jobs(jobs, workers, progress=True):
     return outcomes
 
 
+def _pool_context():
+    """How the workers start: forked from this process where that is safe, else spawned afresh.
+
+    A forked worker begins with everything this process has already done:
+    the grader, NumPy, scikit-learn and Hypothesis imported, and every
+    check's examples drawn or read (``example_cache.prepare``). A spawned one
+    spends about 3 s of CPU redoing that before its first student. Forking
+    is safe only while this is the process's one thread (a lock another
+    thread held at the fork stays locked for ever in the copy), so a grader
+    run from a threaded program spawns. Either way the workers are children
+    of this process and die with it (a forkserver would outlive it).
+    """
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
 def _run_pool(jobs, workers, record):
-    # spawn: fresh workers whose parent is this process, so they die with it (a forkserver would outlive it)
-    context = multiprocessing.get_context("spawn")
+    context = _pool_context()
     pending, tries = list(jobs), {}
     while pending:
         # A fresh pool for each round of WORKER_TASKS students per worker keeps memory flat. (Not with

@@ -487,6 +487,7 @@ class Zygote:
         self.socket = ours
         self.socket.settimeout(ZYGOTE_TIMEOUT)
         self.owner = os.getpid()
+        self.closed = False
         _LIVE.add(self.process.pid)
 
     @property
@@ -552,8 +553,11 @@ class Zygote:
             shutil.rmtree(probe, ignore_errors=True)
 
     def close(self):
-        _kill_group(self.process)
         self.socket.close()
+        if self.owner != os.getpid() or self.closed:
+            return  # (in a forked copy of the process that started it: the zygote is not ours to end)
+        self.closed = True
+        _kill_group(self.process)
         tempfolders.remove(self.folder)
 
 
@@ -619,6 +623,30 @@ def shared_zygote(launcher=None):
         atexit.register(zygote.close)
         _ZYGOTES[key] = zygote
     return zygote
+
+
+def close_own_zygotes():
+    """End the zygotes this process started (a worker's last act: a forked worker runs no ``atexit``)."""
+    for key, zygote in list(_ZYGOTES.items()):
+        if isinstance(zygote, Zygote) and zygote.owner == os.getpid():
+            del _ZYGOTES[key]
+            zygote.close()
+
+
+def _forget_inherited():
+    """In a forked copy of this process: none of the parent's children, zygotes or subreaping is ours.
+
+    The parent's zygotes stay theirs (only their owner may end one, see
+    :meth:`Zygote.close`); their sockets stay open here until this process
+    ends, which delays nothing (a zygote ends when its owner closes it).
+    Subreaping is not inherited across ``fork``, so this process must ask
+    for it again.
+    """
+    _LIVE.clear()
+    _SUBREAPER.clear()
+
+
+os.register_at_fork(after_in_child=_forget_inherited)
 
 
 def scratch_root(launcher):

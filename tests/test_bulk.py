@@ -369,9 +369,51 @@ if __name__ == "__main__":
 """
 
 
+FORKED_WORKER = """
+import os, sys, threading, time
+from grader import bulk, sandbox
+
+if __name__ == "__main__":
+    assert bulk._pool_context().get_start_method() == "fork"  # one thread: the workers are forked
+    zygote = sandbox.shared_zygote()  # this process's zygote, as the self-test leaves it
+    sandbox._become_subreaper()
+    pid = os.fork()
+    if pid == 0:  # a forked worker
+        inherited = bool(sandbox._SUBREAPER or sandbox._LIVE)
+        sandbox.close_own_zygotes()  # what a worker does last: the parent's zygote is not its own
+        zygote.close()
+        os._exit(3 if inherited else 0)
+    _, status = os.waitpid(pid, 0)
+    print("worker", os.waitstatus_to_exitcode(status))
+    print("zygote", "alive" if zygote.alive and zygote.process.poll() is None else "killed")
+    print("folder", "kept" if zygote.folder.exists() else "removed")
+    waiting = threading.Event()
+    thread = threading.Thread(target=waiting.wait)
+    thread.start()
+    print("with a thread:", bulk._pool_context().get_start_method())
+    waiting.set()
+    thread.join()
+    sandbox.close_own_zygotes()
+    print("closed by its owner:", "folder removed" if not zygote.folder.exists() else "folder kept")
+"""
+
+
+def test_a_forked_worker_neither_ends_the_parents_zygote_nor_inherits_its_children(tmp_path):
+    """Workers are forked from the grading process: its zygote and children stay the parent's, and a worker
+    becomes a subreaper of its own (the flag is not inherited across fork, so the record of it must not be)."""
+    script = tmp_path / "forked.py"
+    script.write_text(FORKED_WORKER)
+    done = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.splitlines() == ["worker 0", "zygote alive", "folder kept", "with a thread: spawn",
+                                        "closed by its owner: folder removed"]
+
+
 def test_reaping_orphans_between_rounds_spares_the_resource_tracker(tmp_path):
     """multiprocessing's resource tracker is a child of the grading process but no orphan: killing it
-    made every later round warn "resource_tracker: process died unexpectedly" (classes over 500)."""
+    made every later round warn "resource_tracker: process died unexpectedly" (classes over 500). (Spawned
+    workers only, the fallback: forked ones need no tracker.)"""
     script = tmp_path / "rounds.py"
     script.write_text(BETWEEN_ROUNDS)
     done = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=300,
