@@ -19,7 +19,7 @@ from grader import references, sandbox, tempfolders
 from grader.confinement import ConfinedLauncher
 
 PROBE = '''
-import os, socket, time
+import os, socket
 
 
 def read_file(path):
@@ -56,18 +56,24 @@ def signal_process(pid):
 
 
 def spawn(count):
+    # Each process lives until the last copy of the pipe's write end is closed, so all are alive at once.
+    read_end, write_end = os.pipe()
     started = []
-    for _ in range(count):
-        try:
-            pid = os.fork()
-        except OSError:
-            break
-        if pid == 0:
-            time.sleep(1)
-            os._exit(0)
-        started.append(pid)
-    for pid in started:
-        os.waitpid(pid, 0)
+    try:
+        for _ in range(count):
+            try:
+                pid = os.fork()
+            except OSError:
+                break
+            if pid == 0:
+                os.close(write_end)
+                os.read(read_end, 1)
+                os._exit(0)
+            started.append(pid)
+    finally:
+        os.close(write_end)
+        for pid in started:
+            os.waitpid(pid, 0)
     return len(started)
 
 
