@@ -20,10 +20,14 @@ Which calls a check is expected to make is its *plan*:
 A call matches a planned call when it passes the very same objects, or
 arguments that are byte for byte the same on the wire (``protocol.pack``),
 so the child sees exactly the arguments it would have seen. Plans and their
-packed requests are kept per process and reused for every submission.
+packed requests are kept per process and reused for every submission. In
+bulk grading the worker's zygote also decodes the requests once
+(``Zygote.preload``), and a child forked after that is sent a short
+``batch_ref`` naming one instead of the request itself.
 """
 
 import copy
+import hashlib
 from collections import OrderedDict
 
 from grader import protocol
@@ -113,7 +117,25 @@ def remember(check, scope, calls):
         _keep(_RECORDED, (id(check), scope), (check, tuple(calls)))
 
 
-_FRAMES = OrderedDict()  # (id(plan), scope, streamed) -> (plan, packed request or None)
+_FRAMES = OrderedDict()  # (id(plan), scope, streamed, inspects) -> (plan, PackedBatch or None)
+MAX_PRELOADED_FRAME = 4 * 1024 * 1024  # bytes: a larger request is mostly one big array, cheap to decode
+
+
+class PackedBatch:
+    """A ``batch`` request packed once per process, and the digest that names it to a zygote."""
+
+    def __init__(self, frame):
+        self.frame = frame
+        self.digest = hashlib.blake2b(frame, digest_size=16).hexdigest()
+        self._reference = None
+
+    def for_child(self, child):
+        """What to send ``child``: a short ``batch_ref`` when its zygote decoded this request for it."""
+        if self.digest not in getattr(child, "preloaded", ()):
+            return self.frame
+        if self._reference is None:
+            self._reference = protocol.pack({"op": "batch_ref", "digest": self.digest})
+        return self._reference
 
 
 def batch_frame(plan, scope, make_call, common):
@@ -127,17 +149,32 @@ def batch_frame(plan, scope, make_call, common):
         ``make_call(index, planned)`` returns that call's message fields.
     common : dict
         The fields every call shares (stand-ins, ...).
+
+    Returns
+    -------
+    PackedBatch or None
     """
     # (The rest of ``common`` follows from the scope.)
     key = (id(plan), scope, common.get("stream") is True, tuple(common.get("inspects") or ()))
     if key not in _FRAMES:
         message = {"op": "batch", "calls": [make_call(i, p) for i, p in enumerate(plan)], **common}
         try:
-            frame = protocol.pack(message)
+            packed = PackedBatch(protocol.pack(message))
         except protocol.ProtocolError:
-            frame = None
-        _keep(_FRAMES, key, (plan, frame))
+            packed = None
+        _keep(_FRAMES, key, (plan, packed))
     return _FRAMES[key][1]
+
+
+def preloadable():
+    """``(digest, frame)`` of the batch requests packed so far, for a zygote to decode once (``Zygote.preload``).
+
+    Every submission's child gets the same requests, so a zygote that has
+    decoded them hands each child forked after it a decoded copy.
+    """
+    frames = {packed.digest: packed.frame for _, packed in _FRAMES.values()
+              if packed is not None and len(packed.frame) <= MAX_PRELOADED_FRAME}
+    return list(frames.items())  # (two plans may pack to the same request)
 
 
 class Batch:

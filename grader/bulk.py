@@ -299,7 +299,7 @@ def _grade_with_retries(student, path, submission, limits, launcher, only, scrat
                 # Streamed batches: throughput over the latency of each reply (see grader/engine.py).
                 return grade_submission(submission, student, launcher=launcher, limits=limits, workdir=workdir,
                                         only=only, exclusive=lock.alone if lock else contextlib.nullcontext,
-                                        stream=True), ""
+                                        stream=True, preload=True), ""
         except Exception as error:  # noqa: BLE001 - the grader's own failure: retried, never a 0
             failure = f"{type(error).__name__}: {error}"[:500]
         finally:

@@ -105,8 +105,9 @@ class GraderError(Exception):
 class Session:
     """The child process of one submission: started, loaded, restarted when killed."""
 
-    def __init__(self, submission, workdir, runtime, launcher=None, limits=Limits(), exercises=()):
+    def __init__(self, submission, workdir, runtime, launcher=None, limits=Limits(), exercises=(), preload=False):
         self.submission = submission
+        self.preload = preload
         self.exercises = exercises
         self.workdir = Path(workdir)
         self.runtime = runtime
@@ -129,7 +130,8 @@ class Session:
         for attempt, pause in enumerate(START_RETRY_PAUSES):
             time.sleep(pause)
             try:
-                self.child = sandbox.ChildProcess(self.runtime, self.workdir, self.launcher)
+                self.child = sandbox.ChildProcess(self.runtime, self.workdir, self.launcher,
+                                                  preload=batches.preloadable() if self.preload else ())
                 reply = self.child.request(message, self.limits.load)
             except (sandbox.ChildError, OSError) as error:
                 problem = getattr(error, "detail", None) or str(error)
@@ -331,13 +333,13 @@ class FunctionUnderTest:
                     "answers": answers.table_cached(self.oracle, self.exercise.name, stand_ins, planned.args,
                                                     planned.kwargs)}
 
-        frame = batches.batch_frame(plan, scope, make_call, common)
-        if frame is None:
+        packed = batches.batch_frame(plan, scope, make_call, common)
+        if packed is None:
             return
         self.session.ensure_running()
         child = self.session.child
         try:
-            child.send_frame(frame, time.monotonic() + self.limits.call)
+            child.send_frame(packed.for_child(child), time.monotonic() + self.limits.call)
         except sandbox.ChildError:
             return  # the child was killed; the calls go one at a time
         self._batch = batches.Batch(child, plan)
@@ -670,7 +672,7 @@ def _unavailable(exercise, status, detail, traceback=None):
 
 
 def grade_submission(submission, student, *, launcher=None, limits=Limits(), workdir=None, only=None,
-                     exercises=None, oracle=None, exclusive=contextlib.nullcontext, stream=False):
+                     exercises=None, oracle=None, exclusive=contextlib.nullcontext, stream=False, preload=False):
     """Grade a submission that has been read from disk.
 
     Parameters
@@ -698,6 +700,10 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
         Stream the batches (bulk grading: higher throughput, a little later
         feedback; see the module docstring). A timed-out function's re-run
         never streams.
+    preload : bool
+        Have the zygote decode the batch requests packed so far before it
+        forks this submission's child (bulk grading: every submission gets
+        the same ones; see ``Zygote.preload``).
 
     Raises
     ------
@@ -726,7 +732,7 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
         exercises = [e for e in exercises if only is None or e.name in only]
         needed = {e.module for e in exercises} | {t.split(".")[0] for e in exercises for t in e.depends_on}
         submission.units = [u for u in submission.units if set(u.provides) & needed]
-        session = Session(submission, staged, runtime, launcher, limits, exercises)
+        session = Session(submission, staged, runtime, launcher, limits, exercises, preload)
         try:
             units = session.load()
             functions, notes = [], []

@@ -1,5 +1,5 @@
-"""The speed-ups change nothing but the time: batches (streamed or not), locked answers, shared shrinking,
-the example cache.
+"""The speed-ups change nothing but the time: batches (streamed or not, decoded by the zygote or not),
+locked answers, shared shrinking, the example cache.
 
 Each is compared with grading without it, on submissions that exercise it:
 stand-ins called in loops (fit, linear_regression_gd), properties that make
@@ -16,7 +16,7 @@ import pytest
 from hypothesis import strategies as st
 
 from corpus_harness import CORPUS, build
-from grader import answers, batches, checks, example_cache, protocol, references, shrinking
+from grader import answers, batches, checks, example_cache, protocol, references, sandbox, shrinking
 from grader.engine import Limits, grade_path
 from grader.engine import _stand_ins as stand_ins_of
 from test_engine import GOOD_MLE
@@ -58,6 +58,11 @@ def test_grades_are_the_same_without_any_speed_up(submissions, monkeypatch):
     fast = [grade_json(path, function) for path, function in submissions]
     again = [grade_json(path, function) for path, function in submissions]  # plans and trees now in use
     streamed = [grade_json(path, function, stream=True) for path, function in submissions]
+    # Bulk grading's way: the zygote decodes the batches packed so far, so the second time round (every
+    # function's batches packed by then) each child gets them decoded, and takes them once.
+    preloaded = [[grade_json(path, function, stream=True, preload=True) for path, function in submissions]
+                 for _ in range(2)]
+    assert sandbox.Launcher().zygote().preloaded, "no batch was decoded by the zygote"
     monkeypatch.setattr(batches, "ENABLED", False)
     monkeypatch.setattr(shrinking, "SHARED", False)
     monkeypatch.setattr(answers, "table_cached", lambda *args, **kwargs: None)
@@ -65,6 +70,7 @@ def test_grades_are_the_same_without_any_speed_up(submissions, monkeypatch):
     assert fast == slow
     assert again == slow
     assert streamed == slow
+    assert preloaded == [slow, slow]
 
 
 # an endless loop on some inputs only: in the middle of a batch
