@@ -502,9 +502,9 @@ def _pool_context():
 
 
 def _run_pool(jobs, workers, record):
-    context = _pool_context()
     pending, tries = list(jobs), {}
     while pending:
+        context = _pool_context()  # (each round forks anew: no thread may be left from the last one)
         # A fresh pool for each round of WORKER_TASKS students per worker keeps memory flat. (Not with
         # max_tasks_per_child: in Python 3.11 to 3.14 it deadlocks once a worker reaches its limit,
         # https://github.com/python/cpython/issues/115634.)
