@@ -137,8 +137,7 @@ class PackedBatch:
 
     def for_child(self, child):
         """What to send ``child``: a short ``batch_ref`` when its zygote decoded this request for it."""
-        preloaded = getattr(child, "preloaded", ())
-        if not preloaded or self.digest not in preloaded:
+        if not child.preloaded or self.digest not in child.preloaded:
             return self.frame
         if self._reference is None:
             self._reference = protocol.pack({"op": "batch_ref", "digest": self.digest})

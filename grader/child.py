@@ -38,6 +38,9 @@ Requests (grader to child) and replies (child to grader):
     ``HOLD_SECONDS`` after the first of them (checked when a call ends) and
     before any other message; which call a crash or a hang came from is then
     uncertain, so the grader makes such a verdict again without ``stream``.
+``batch_ref`` ``{digest}``: the ``batch`` request the zygote decoded before
+    forking this child (its ``preload`` request, see :class:`_Preloaded`),
+    handled as if it had just arrived.
 ``exit``   end.
 
 Everything this process sends is just the student's claim: the grader parses
@@ -1002,9 +1005,11 @@ def zygote(control_fd):
 
     Holds nothing secret: the same runtime as any child, plus NumPy, pandas,
     SciPy and scikit-learn already imported, so a child starts in
-    milliseconds. Requests arrive on a Unix socket as JSON with the child's
-    two pipe ends attached (SCM_RIGHTS); each child gets its own session,
-    environment, folder and confinement before it reads anything.
+    milliseconds. Requests arrive on a Unix socket as JSON: ``spawn``, with
+    the child's two pipe ends attached (SCM_RIGHTS; each child gets its own
+    session, environment, folder and confinement before it reads anything),
+    ``status``, ``kill``, and ``preload``, with a file of the grader's batch
+    requests attached, decoded here once for every child forked after.
     """
     import socket
 

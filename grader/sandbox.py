@@ -555,9 +555,9 @@ class Zygote:
             data.seek(0)
             reply = self._request({"op": "preload", "digests": [d for d, _ in new],
                                    "sizes": [len(f) for _, f in new]}, (data.fileno(),))
-        accepted = set(reply.get("accepted") or ())
-        self.preloaded |= accepted & {d for d, _ in new}
-        self.refused |= {d for d, _ in new} - accepted
+        asked, accepted = {d for d, _ in new}, set(reply.get("accepted") or ())
+        self.preloaded |= asked & accepted
+        self.refused |= asked - accepted
 
     def status(self, pid):
         """The exit code of a forked child (negative: killed by that signal), or None while it runs."""

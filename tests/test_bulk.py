@@ -369,8 +369,21 @@ if __name__ == "__main__":
 """
 
 
+def test_reaping_orphans_between_rounds_spares_the_resource_tracker(tmp_path):
+    """multiprocessing's resource tracker is a child of the grading process but no orphan: killing it
+    made every later round warn "resource_tracker: process died unexpectedly" (classes over 500). (Spawned
+    workers only, the fallback: forked ones need no tracker.)"""
+    script = tmp_path / "rounds.py"
+    script.write_text(BETWEEN_ROUNDS)
+    done = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=300,
+                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split("\n")[:2] == ["tracker alive", "tracker alive"]
+    assert "died unexpectedly" not in done.stderr
+
+
 FORKED_WORKER = """
-import os, sys, threading, time
+import os, threading
 from grader import bulk, sandbox
 
 if __name__ == "__main__":
@@ -409,15 +422,3 @@ def test_a_forked_worker_neither_ends_the_parents_zygote_nor_inherits_its_childr
     assert done.stdout.splitlines() == ["worker 0", "zygote alive", "folder kept", "with a thread: spawn",
                                         "closed by its owner: folder removed"]
 
-
-def test_reaping_orphans_between_rounds_spares_the_resource_tracker(tmp_path):
-    """multiprocessing's resource tracker is a child of the grading process but no orphan: killing it
-    made every later round warn "resource_tracker: process died unexpectedly" (classes over 500). (Spawned
-    workers only, the fallback: forked ones need no tracker.)"""
-    script = tmp_path / "rounds.py"
-    script.write_text(BETWEEN_ROUNDS)
-    done = subprocess.run([sys.executable, str(script)], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                          env=dict(os.environ, PYTHONPATH=str(ROOT)))
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.split("\n")[:2] == ["tracker alive", "tracker alive"]
-    assert "died unexpectedly" not in done.stderr
