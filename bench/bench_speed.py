@@ -18,6 +18,10 @@ Every figure is measured ``--repeat`` times and printed as median and range:
   pure-Python loop takes. Shared virtual machines change speed from hour to
   hour (this one by a quarter); figures are comparable across runs only
   next to it.
+- ``floor``: the CPU a correct submission costs, graded in this process as
+  a worker grades it, and how much of it is the submission's own code,
+  timed in the child (``LRG_CHILD_TIMES``): no grader can be faster than
+  that code.
 - ``profile``: where the time goes, one correct and one all-wrong
   submission graded in this process under cProfile (the trusted side) and
   with ``LRG_CHILD_PROFILE`` (the child side), grouped by what the time is
@@ -25,7 +29,7 @@ Every figure is measured ``--repeat`` times and printed as median and range:
 
 Usage::
 
-    python bench/bench_speed.py [--repeat 3] [--students 200] [--only bulk,correct,scaling,handout,profile]
+    python bench/bench_speed.py [--repeat 3] [--students 200] [--only bulk,correct,scaling,handout,floor,profile]
 """
 
 import argparse
@@ -46,7 +50,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from bench_bulk import MODULES, make_class, references, write_package  # noqa: E402
 
-MEASUREMENTS = ("bulk", "correct", "scaling", "handout", "profile")
+MEASUREMENTS = ("bulk", "correct", "scaling", "handout", "floor", "profile")
 
 
 def summary(values, unit, digits=1):
@@ -211,6 +215,19 @@ def bench_handout(base, repeat):
             if done.returncode != expect:
                 raise RuntimeError(f"pytest in the handout ({label}) ended with {done.returncode}:\n{done.stdout}")
         print(f"  pytest in the handout, {label}: first {times[0]:.2f} s, then {summary(times[1:], 's', 2)}")
+    # What no change to the grader can shorten: pytest's own start, and the imports the scikit-learn
+    # functions' checks wait for (the zygote's, which start as pytest starts).
+    from grader.child import PRE_IMPORTED
+
+    floors = {"pytest --collect-only": [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--co"],
+              "import " + ", ".join(PRE_IMPORTED): [str(python), "-c", "import " + ", ".join(PRE_IMPORTED)]}
+    for label, command in floors.items():
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            subprocess.run(command, cwd=handout, env=env, capture_output=True, check=True)
+            times.append(time.perf_counter() - started)
+        print(f"  {label} alone: {summary(times, 's', 2)}")
 
 
 # --------------------------------------------------------------------------
@@ -275,6 +292,52 @@ def bench_profile(base):
             print(f"    {side} ({sum(totals.values()):.2f} s): {shown}")
 
 
+def bench_floor(base, repeat):
+    """The CPU a correct submission costs, and how much of it is the submission's own code.
+
+    Graded in this process as a bulk worker grades (streamed, preloaded),
+    confinement off, with ``LRG_CHILD_TIMES``: the child adds up the CPU time
+    of each of the student's calls. Whatever the grader does, the own code
+    stays: it bounds the correct-only throughput from above.
+    """
+    import json
+    import resource
+
+    from grader.engine import grade_path
+
+    times_file = base / "child-times.jsonl"
+    grader_cpu, child_cpu, own = [], [], []
+    per_function = {}
+    grade_path(ROOT / "solutions", "bench", stream=True, preload=True)  # warm: examples, tables, zygote
+    os.environ["LRG_CHILD_TIMES"] = str(times_file)
+    try:
+        for _ in range(repeat):
+            times_file.unlink(missing_ok=True)
+            before = resource.getrusage(resource.RUSAGE_SELF)
+            grade = grade_path(ROOT / "solutions", "bench", stream=True, preload=True)
+            after = resource.getrusage(resource.RUSAGE_SELF)
+            if any(f.status != "passed" for f in grade.functions):
+                raise RuntimeError("the references do not pass their own checks")
+            children = [json.loads(line) for line in times_file.read_text().splitlines()]
+            grader_cpu.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+            child_cpu.append(sum(c["cpu"] for c in children))
+            own.append(sum(sum(c["functions"].values()) for c in children))
+            for child in children:
+                for name, seconds in child["functions"].items():
+                    per_function.setdefault(name, []).append(seconds / repeat)
+    finally:
+        del os.environ["LRG_CHILD_TIMES"]
+    top = sorted(((sum(v), name) for name, v in per_function.items()), reverse=True)[:4]
+    total = statistics.median(grader_cpu) + statistics.median(child_cpu)
+    print(f"  a correct submission, graded in this process: {summary(grader_cpu, 's', 2)} of CPU in the grader, "
+          f"{summary(child_cpu, 's', 2)} in the child")
+    print(f"  of which the submission's own code: {summary(own, 's', 2)} "
+          f"({', '.join(f'{name} {seconds:.2f} s' for seconds, name in top)}, ...)")
+    print(f"  so {total:.2f} s in all, {statistics.median(own) / total:.0%} of it the submission's own code: on "
+          f"{os.cpu_count()} cores and with no grading cost at all, at most "
+          f"{(os.cpu_count() or 1) * 60 / statistics.median(own):.0f} correct submissions per minute")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -300,6 +363,9 @@ def main(argv=None):
         if "handout" in chosen:
             print("the student handout:")
             bench_handout(base, options.repeat)
+        if "floor" in chosen:
+            print("the submission's own code (confinement off, in this process):")
+            bench_floor(base, options.repeat)
         if "profile" in chosen:
             print("where the time goes (one submission, confinement off, in this process):")
             bench_profile(base)

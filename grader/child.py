@@ -850,6 +850,27 @@ def _module_from_cells(name, cells):
     return module, notes[:20]
 
 
+class _TimedServer(Server):
+    """A :class:`Server` that adds up the CPU time of each student function's calls (for ``bench/``).
+
+    Only the call itself counts (the trip wire, a stand-in's bookkeeping and
+    any watched re-run included); time spent waiting for the grader is not
+    CPU time.
+    """
+
+    def __init__(self, incoming, outgoing):
+        super().__init__(incoming, outgoing)
+        self.own_cpu = {}
+
+    def _run(self, function, args, kwargs, detect, watch=False):
+        started = time.process_time()
+        try:
+            return super()._run(function, args, kwargs, detect, watch)
+        finally:
+            name = str(getattr(function, "__name__", "?"))
+            self.own_cpu[name] = self.own_cpu.get(name, 0.0) + time.process_time() - started
+
+
 def serve(read_fd, write_fd):
     """Be the child: serve the grader on these two file descriptors, then exit."""
     # Unbuffered: whether a request is waiting (a batch's stop) is then exactly whether the pipe is readable.
@@ -862,7 +883,13 @@ def serve(read_fd, write_fd):
     os.dup2(devnull, 2)
     os.environ["MPLBACKEND"] = "Agg"
     profile_path = os.environ.pop("LRG_CHILD_PROFILE", None)
-    if profile_path:  # bench/: where the child's time goes (confinement off only)
+    times_path = os.environ.pop("LRG_CHILD_TIMES", None)
+    if times_path:  # bench/: the CPU time of the submission's own code (confinement off only)
+        server = _TimedServer(incoming, outgoing)
+        server.serve()
+        with open(times_path, "a", encoding="utf-8") as file:
+            file.write(json.dumps({"cpu": time.process_time(), "functions": server.own_cpu}) + "\n")
+    elif profile_path:  # bench/: where the child's time goes (confinement off only)
         import cProfile
 
         global PROFILING

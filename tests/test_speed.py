@@ -380,3 +380,16 @@ def test_an_oracle_value_is_computed_once_per_example_and_handed_out_as_a_copy()
     assert np.array_equal(second, [2.0, 4.0, 6.0]) and len(calls) == 1
     checks.expected_value(oracle, checks.Example(([1, 2, 3],)))  # an equal example, another object
     assert len(calls) == 2
+
+
+def test_the_benchs_timing_child_counts_the_students_own_calls_and_changes_no_grade(tmp_path, monkeypatch):
+    """``LRG_CHILD_TIMES`` (bench/bench_speed.py's floor): CPU seconds per student function, the grade as without."""
+    plain = grade_json(ROOT / "solutions", "fit")
+    times_file = tmp_path / "times.jsonl"
+    monkeypatch.setenv("LRG_CHILD_TIMES", str(times_file))
+    timed = grade_json(ROOT / "solutions", "fit")
+    assert timed == plain
+    children = [json.loads(line) for line in times_file.read_text().splitlines()]
+    assert children and set(children[0]["functions"]) == {"fit"}
+    own = children[0]["functions"]["fit"]
+    assert 0 < own <= children[0]["cpu"]
