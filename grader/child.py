@@ -506,6 +506,8 @@ class Server:
     def _shown_path(self, filename):
         if filename.startswith("<cell "):
             return filename
+        if filename.startswith("<"):  # <frozen importlib._bootstrap>, <string>: no file of the student's
+            return None  # (made absolute, such a name would look like one in their folder, the working one)
         if self.root and os.path.abspath(filename).startswith(self.root + os.sep):
             relative = os.path.relpath(filename, self.root)
             return self.display.get(relative, relative)

@@ -114,6 +114,16 @@ def test_notebook_grades_like_the_same_code_as_py(tmp_path):
     assert from_notebook.total == 10
 
 
+def test_an_import_error_shows_the_students_frames_only(tmp_path):
+    """Python's own import machinery (<frozen importlib._bootstrap>) is not the student's code."""
+    write(tmp_path, "sub/exercises/mle.py", "import math\n\nSCALE = np.float64(1.0)\n")
+    grade = grade_path(tmp_path / "sub", only=MLE)
+    shown = by_name(grade)["bernoulli_mle"].traceback
+    assert shown.startswith('  File "exercises/mle.py", line 3, in <module>\n    SCALE = np.float64(1.0)\n')
+    assert shown.endswith("NameError: name 'np' is not defined")
+    assert "<frozen" not in shown
+
+
 def test_broken_module_costs_only_its_own_functions(tmp_path):
     """A syntax error in logistic.py leaves the mle functions graded as usual."""
     write(tmp_path, "sub/exercises/mle.py", GOOD_MLE)
