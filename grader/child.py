@@ -146,7 +146,8 @@ class Server:
         self.modules = {}
         self.lock = threading.Lock()
         self.oracle_counter = 0
-        self.sklearn_calls = []
+        self.sklearn_calls = []  # where the call entered scikit-learn, under the watch
+        self.sklearn_lines = []  # of those, the student's own lines
         self.sklearn_tripped = False  # the trip wire saw scikit-learn at work during the call
         self._trip_wire = _SklearnTripWire()
         self._module_cache = (None, [], [], {})
@@ -283,6 +284,7 @@ class Server:
         random.seed(0)
         np.random.seed(0)
         self.sklearn_calls = []
+        self.sklearn_lines = []
         self.sklearn_tripped = False
         reply = {"op": "result", "id": message["id"]}
         try:
@@ -307,7 +309,8 @@ class Server:
                 reply["aliased"] = [i for i, a in enumerate(arguments) if _aliases(value, a)]
         reply["warnings"] = _warning_list(caught)
         reply["stdout"] = writer.text()
-        reply["sklearn"] = self.sklearn_calls[:3]
+        # The student's own lines say best what to change; else what of scikit-learn was entered.
+        reply["sklearn"] = (self.sklearn_lines or self.sklearn_calls)[:3]
         if self.sklearn_tripped:
             reply["sklearn_tripped"] = True
         self.send(reply)
@@ -442,18 +445,35 @@ class Server:
         self._sklearn_loaded_before = "sklearn" in sys.modules
 
         def profile(frame, event, arg):
-            if event != "call" or len(self.sklearn_calls) >= 3:
+            if event != "call" or len(self.sklearn_lines) >= 3 or len(self.sklearn_calls) >= 6:
                 return
             if _in_sklearn(frame.f_code.co_filename):
                 caller = frame.f_back
                 if caller is None or not _in_sklearn(caller.f_code.co_filename):
-                    module = frame.f_globals.get("__name__", "sklearn")
-                    self.sklearn_calls.append(f"{module}.{frame.f_code.co_name}")
+                    self._note_sklearn_entry(frame, caller)
 
         self._watch = profile
         sys.setprofile(profile)
         threading.setprofile(profile)
         return True
+
+    def _note_sklearn_entry(self, frame, caller):
+        """Note a call from outside scikit-learn into it: the function entered and, from the student's code, the line.
+
+        (The function entered is often a wrapper, ``sklearn.utils._param_validation.wrapper``,
+        or a helper entered from the standard library, ``sklearn._config.config_context``:
+        the student's line names what they called.)
+        """
+        module = frame.f_globals.get("__name__", "sklearn")
+        entered = f"{module}.{frame.f_code.co_name}"
+        if entered not in self.sklearn_calls:
+            self.sklearn_calls.append(entered)
+        shown = self._shown_path(caller.f_code.co_filename) if caller is not None else None
+        if shown is not None:
+            code = " ".join(linecache.getline(caller.f_code.co_filename, caller.f_lineno).split())
+            line = f"at {shown}, line {caller.f_lineno}" + (f": `{_short(code, 120)}`" if code else "")
+            if line not in self.sklearn_lines:
+                self.sklearn_lines.append(line)
 
     def _stop_sklearn_watch(self):
         tampered = sys.getprofile() is not self._watch

@@ -302,7 +302,7 @@ class FunctionUnderTest:
         self._keep_output(reply.get("stdout"))
         used = [str(u)[:200] for u in reply.get("sklearn") or [] if isinstance(u, str)]
         if used and _detects_sklearn(function_name):
-            raise Fatal("uses scikit-learn", f"{function_name} calls scikit-learn ({', '.join(used)}). "
+            raise Fatal("uses scikit-learn", f"{function_name} calls scikit-learn ({'; '.join(used)}). "
                         "This exercise is from scratch: write it with NumPy. scikit-learn belongs in "
                         "sklearn_models.py only.", example)
         return reply

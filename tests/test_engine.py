@@ -188,6 +188,17 @@ def test_scikit_learn_in_a_from_scratch_function_scores_zero(tmp_path):
     assert functions["bernoulli_log_likelihood"].status == "passed"
 
 
+def test_scikit_learn_entered_from_library_code_is_named_by_what_was_entered(tmp_path):
+    """No line of the student's calls scikit-learn (NumPy calls it back): the message names its function."""
+    path = write(tmp_path, "lazy.py", GOOD_MLE.replace(
+        "return float(y.mean())",
+        "from sklearn.utils.validation import column_or_1d\n"
+        "    return float(np.apply_along_axis(column_or_1d, 0, y).mean())"))
+    functions = by_name(grade_path(path, only=MLE))
+    assert functions["bernoulli_mle"].status == "uses scikit-learn"
+    assert "calls scikit-learn (sklearn.utils.validation.column_or_1d" in functions["bernoulli_mle"].detail
+
+
 def test_scikit_learn_after_a_stand_in_call_is_still_seen(tmp_path):
     """The watch pauses while the grader answers a stand-in, and is back on for the student's next line."""
     source = (ROOT / "solutions" / "logistic.py").read_text(encoding="utf-8")
@@ -221,7 +232,10 @@ def test_only_a_call_that_trips_the_wire_is_made_again_under_the_watch(tmp_path,
                             "    return float(accuracy_score(y, np.ones_like(y)))")
     functions = by_name(grade_path(write(tmp_path / "lazy", "hw.py", lazy), only=MLE))
     assert functions["bernoulli_mle"].status == "uses scikit-learn"
-    assert "sklearn.utils._param_validation.wrapper" in functions["bernoulli_mle"].detail  # named by the watch
+    # Named by the watch with the student's own line, not scikit-learn's validation wrapper it entered first.
+    detail = functions["bernoulli_mle"].detail
+    assert "(at hw.py, line 16: `return float(accuracy_score(y, np.ones_like(y)))`)" in detail
+    assert "_param_validation" not in detail and "config_context" not in detail
     # Once per grading of the function (first with the student's own bernoulli_log_likelihood, then with
     # the stand-in): the first call of each stops it.
     assert watched == ["bernoulli_mle", "bernoulli_mle"]
