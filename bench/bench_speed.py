@@ -10,7 +10,8 @@ Every figure is measured ``--repeat`` times and printed as median and range:
   and the child it forked), sampled four times a second. The first run reads
   no example cache (``cold``); the others read what it saved.
 - ``correct``: the same with correct submissions only.
-- ``scaling``: the mixed class at twice the size; the ratio of the times.
+- ``scaling``: the mixed class at twice the size, graded by turns with the
+  class itself; the ratio of the times of each pair.
 - ``handout``: ``pytest`` in the student handout (built by ``grader
   release``, set up in a fresh virtual environment as a student would) on
   the references and on the untouched stubs, in seconds.
@@ -158,12 +159,19 @@ def grade_class(klass, out, cache, jobs=2):
     return seconds, graded, watch.peak_kib / 1024, watch.parent_peak_kib / 1024
 
 
-def bench_bulk(base, label, make, students, repeat):
+def class_of(base, label, make, students):
+    """The generated class of ``students`` (made on first use, its make-up printed)."""
     klass = base / f"class-{label}-{students}"
-    klass.mkdir()
-    counts = make(klass, students)
-    if counts:
-        print("  class: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    if not klass.exists():
+        klass.mkdir()
+        counts = make(klass, students)
+        if counts:
+            print("  class: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    return klass
+
+
+def bench_bulk(base, label, make, students, repeat):
+    klass = class_of(base, label, make, students)
     cache = base / "example-cache"
     cold = not cache.exists()
     rates, seconds_all, memory, parent = [], [], [], []
@@ -182,6 +190,32 @@ def bench_bulk(base, label, make, students, repeat):
     print(f"  peak PSS of one worker's process tree: {summary(memory, 'MB', 0)}; "
           f"of the grading process: {summary(parent, 'MB', 0)}")
     return seconds_all
+
+
+def bench_scaling(base, students, repeat):
+    """Twice the mixed class against the class, graded by turns: the ratio of their times, pair by pair.
+
+    (This machine's speed drifts by a quarter within minutes: all of one
+    class's runs after all of the other's would measure the drift.)
+    """
+    cache = base / "example-cache"
+    single = class_of(base, "mixed", make_class, students)
+    double = class_of(base, "mixed", make_class, 2 * students)
+    if not cache.exists():
+        grade_class(single, base / "out", cache)  # (draws the examples and saves them)
+    ratios, rates, memory, parent = [], [], [], []
+    for _ in range(repeat):
+        alone = grade_class(single, base / "out", cache)[0]
+        seconds, graded, peak, grading = grade_class(double, base / "out", cache)
+        ratios.append(seconds / alone)
+        rates.append(60 * graded / seconds)
+        memory.append(peak)
+        parent.append(grading)
+    print(f"  mixed, {2 * students} submissions, --jobs 2: {summary(rates, 'per minute')}")
+    print(f"  peak PSS of one worker's process tree: {summary(memory, 'MB', 0)}; "
+          f"of the grading process: {summary(parent, 'MB', 0)}")
+    print(f"  {2 * students} take {summary(ratios, 'times', 2)} as long as {students}, graded by turns "
+          "(linear: 2.00)")
 
 
 # --------------------------------------------------------------------------
@@ -349,14 +383,12 @@ def main(argv=None):
     print(f"{os.cpu_count()} cores; python {sys.version.split()[0]}")
     print(f"machine speed, at the start: a fixed loop takes {summary(machine_speed(), 's', 2)}")
     try:
-        if "bulk" in chosen or "scaling" in chosen:
+        if "bulk" in chosen:
             print("bulk grading, a realistic mix:")
-            single = bench_bulk(base, "mixed", make_class, options.students, options.repeat)
-            if "scaling" in chosen:
-                print("twice the class:")
-                double = bench_bulk(base, "mixed", make_class, 2 * options.students, options.repeat)
-                print(f"  {2 * options.students} take {statistics.median(double) / statistics.median(single):.2f} "
-                      f"times as long as {options.students} (linear: 2.00)")
+            bench_bulk(base, "mixed", make_class, options.students, options.repeat)
+        if "scaling" in chosen:
+            print("twice the class, graded by turns with the class:")
+            bench_scaling(base, options.students, options.repeat)
         if "correct" in chosen:
             print("bulk grading, correct submissions only:")
             bench_bulk(base, "correct", correct_class, options.students, options.repeat)
