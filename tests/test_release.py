@@ -246,6 +246,21 @@ def copy_handout(handout, folder):
     return folder
 
 
+def test_the_public_points_line_up_whatever_the_status():
+    """The closing table's last column starts at one place, "uses scikit-learn" (17 letters) included."""
+    from grader.public.plugin import Feedback
+    from grader.results import FunctionResult, Grade
+
+    feedback = Feedback(ROOT)
+    feedback.grade = Grade("you", [FunctionResult("evaluation", "confusion_matrix", "uses scikit-learn", 0, 6),
+                                   FunctionResult("evaluation", "roc_curve", "not implemented", 0, 9),
+                                   FunctionResult("evaluation", "auc", "passed", 5, 5)], [], "ok", "exercises")
+    header, *rows = feedback.summary()[:5]
+    column = header.index("public points")
+    assert [row[column - 2:column] for row in rows] == ["  "] * 4
+    assert [row[column:].split(" / ")[0] for row in rows] == ["0", "0", "5", "5"]
+
+
 @pytest.mark.slow
 def test_pytest_on_the_stubs(student_python, handout, tmp_path):
     folder = copy_handout(handout, tmp_path / "h")

@@ -171,11 +171,12 @@ class Feedback:
             return []
         functions = self.grade.functions
         width = max(len(f.name) for f in functions)
-        lines = [f"{'function'.ljust(width)}  {'status'.ljust(16)}  public points"]
+        status_width = max([16] + [len(f.status) for f in functions])  # ("uses scikit-learn" is 17)
+        lines = [f"{'function'.ljust(width)}  {'status'.ljust(status_width)}  public points"]
         for function in functions:
-            lines.append(f"{function.name.ljust(width)}  {function.status.ljust(16)}  "
+            lines.append(f"{function.name.ljust(width)}  {function.status.ljust(status_width)}  "
                          f"{_points(function.points)} / {_points(function.max_points)}")
-        lines.append(f"{'total'.ljust(width)}  {''.ljust(16)}  {_points(self.grade.total)} / "
+        lines.append(f"{'total'.ljust(width)}  {''.ljust(status_width)}  {_points(self.grade.total)} / "
                      f"{_points(self.grade.max_total)}")
         lines += [f"Note: {note}" for note in self.grade.notes]
         lines.append(HIDDEN_CHECKS_LINE)
@@ -201,8 +202,8 @@ def describe(result):
     body = []
     section = "\n".join(_function_section(replace(result, failures=shown))[1:])  # [0]: a Markdown heading
     for line in section.splitlines():
-        if line.startswith("```") or line.lstrip().startswith('File "<frozen'):
-            continue  # Markdown fences, and Python's import machinery, which is not the student's code
+        if line.startswith("```"):
+            continue  # Markdown fences
         body.append(line[4:] if line.startswith("### ") else line)
     if same_crash:
         body.append(f"The same error also failed: {', '.join(same_crash)}.")
