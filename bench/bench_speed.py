@@ -34,6 +34,7 @@ Usage::
 """
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
@@ -253,8 +254,9 @@ def bench_handout(base, repeat):
     # functions' checks wait for (the zygote's, which start as pytest starts).
     from grader.child import PRE_IMPORTED
 
+    imports = "import " + ", ".join(PRE_IMPORTED)
     floors = {"pytest --collect-only": [str(python), "-m", "pytest", "-q", "-p", "no:cacheprovider", "--co"],
-              "import " + ", ".join(PRE_IMPORTED): [str(python), "-c", "import " + ", ".join(PRE_IMPORTED)]}
+              imports: [str(python), "-c", imports]}
     for label, command in floors.items():
         times = []
         for _ in range(repeat):
@@ -299,6 +301,17 @@ def grouped(stats, groups):
     return totals
 
 
+@contextlib.contextmanager
+def child_switch(name, path):
+    """The environment variable ``name`` set to ``path`` while inside: the children started meanwhile measure
+    themselves and write there (``grader.child.serve``; confinement off)."""
+    os.environ[name] = str(path)
+    try:
+        yield Path(path)
+    finally:
+        del os.environ[name]
+
+
 def bench_profile(base):
     import cProfile
     import pstats
@@ -309,15 +322,13 @@ def bench_profile(base):
     wrong, planted = all_wrong(base / "wrong")
     for label, path in (("correct submission", ROOT / "solutions"), (f"all wrong ({len(planted)} bugs)", wrong)):
         grade_path(path, "bench")  # warm: examples drawn, references remembered
-        child_profile = base / "child.prof"
-        os.environ["LRG_CHILD_PROFILE"] = str(child_profile)
-        profile = cProfile.Profile()
-        started = time.perf_counter()
-        profile.enable()
-        grade_path(path, "bench")
-        profile.disable()
-        seconds = time.perf_counter() - started
-        del os.environ["LRG_CHILD_PROFILE"]
+        with child_switch("LRG_CHILD_PROFILE", base / "child.prof") as child_profile:
+            profile = cProfile.Profile()
+            started = time.perf_counter()
+            profile.enable()
+            grade_path(path, "bench")
+            profile.disable()
+            seconds = time.perf_counter() - started
         print(f"  {label}: {seconds:.2f} s wall (under the profilers)")
         for side, stats, groups in (("trusted side", pstats.Stats(profile), TRUSTED_GROUPS),
                                     ("child side", pstats.Stats(str(child_profile)), CHILD_GROUPS)):
@@ -339,12 +350,10 @@ def bench_floor(base, repeat):
 
     from grader.engine import grade_path
 
-    times_file = base / "child-times.jsonl"
     grader_cpu, child_cpu, own = [], [], []
     per_function = {}
     grade_path(ROOT / "solutions", "bench", stream=True, preload=True)  # warm: examples, tables, zygote
-    os.environ["LRG_CHILD_TIMES"] = str(times_file)
-    try:
+    with child_switch("LRG_CHILD_TIMES", base / "child-times.jsonl") as times_file:
         for _ in range(repeat):
             times_file.unlink(missing_ok=True)
             before = resource.getrusage(resource.RUSAGE_SELF)
@@ -359,8 +368,6 @@ def bench_floor(base, repeat):
             for child in children:
                 for name, seconds in child["functions"].items():
                     per_function.setdefault(name, []).append(seconds / repeat)
-    finally:
-        del os.environ["LRG_CHILD_TIMES"]
     top = sorted(((sum(v), name) for name, v in per_function.items()), reverse=True)[:4]
     total = statistics.median(grader_cpu) + statistics.median(child_cpu)
     print(f"  a correct submission, graded in this process: {summary(grader_cpu, 's', 2)} of CPU in the grader, "

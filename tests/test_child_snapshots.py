@@ -76,4 +76,3 @@ def test_other_values_take_the_general_path():
     assert _snapshot(mixed) == _encoded_snapshot(mixed)
     array = np.arange(4.0)
     assert _snapshot(array) == ("<f8", (4,), array.tobytes())
-
