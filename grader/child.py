@@ -91,6 +91,7 @@ HOLD_SECONDS = 0.05  # a streamed batch's results wait at most this long (plus t
 REPLY_BUFFER = 1 << 16  # bytes of held results (a pipe's capacity): a fuller buffer is sent at once
 MAX_CAPTURE = 4000  # characters of printed output kept per call
 MAX_TRACEBACK = 4000
+REPEATED_FRAMES_SHOWN = 3  # a recursion's frame is shown this often, then counted (as Python does)
 MAX_MESSAGE = 1000
 # Exceptions a stand-in may re-raise from the grader's answer; anything else
 # arrives as a RuntimeError.
@@ -500,14 +501,16 @@ class Server:
             message = _short(exc)
         except BaseException:  # noqa: BLE001 - a __str__ that raises
             message = "(the exception's message could not be shown)"
-        lines = []
+        frames = []
         for frame in traceback.extract_tb(exc.__traceback__):
             shown = self._shown_path(frame.filename)
             if shown is None:
                 continue
-            lines.append(f'  File "{shown}", line {frame.lineno}, in {frame.name}\n')
+            text = [f'  File "{shown}", line {frame.lineno}, in {frame.name}\n']
             if frame.line:
-                lines.append(f"    {frame.line.strip()}\n")
+                text.append(f"    {frame.line.strip()}\n")
+            frames.append(((shown, frame.lineno, frame.name), text))
+        lines = _folded(frames)
         if isinstance(exc, SyntaxError) and exc.filename:
             shown = self._shown_path(exc.filename) or os.path.basename(str(exc.filename))
             message = f"{exc.msg} ({shown}, line {exc.lineno})"
@@ -532,6 +535,33 @@ class Server:
             relative = os.path.relpath(filename, self.root)
             return self.display.get(relative, relative)
         return None
+
+
+def _folded(frames):
+    """The lines of ``(where, lines)`` frames, each run of one repeated frame cut short with a count.
+
+    A runaway recursion would otherwise fill the shown traceback with one line
+    of the student's, over and over; Python's own traceback folds it the same
+    way ("[Previous line repeated 996 more times]").
+    """
+    lines, previous, repeats = [], None, 0
+    for where, text in frames:
+        if where == previous:
+            repeats += 1
+        else:
+            lines.extend(_repeat_note(repeats))
+            previous, repeats = where, 0
+        if repeats < REPEATED_FRAMES_SHOWN:
+            lines.extend(text)
+    lines.extend(_repeat_note(repeats))
+    return lines
+
+
+def _repeat_note(repeats):
+    hidden = repeats + 1 - REPEATED_FRAMES_SHOWN
+    if hidden <= 0:
+        return []
+    return [f"  [Previous line repeated {hidden} more time{'s' if hidden > 1 else ''}]\n"]
 
 
 _MISSING = object()

@@ -1,6 +1,7 @@
 """The engine: references score full marks, stubs score 0, and a submission's problems stay its own."""
 
 import json
+import re
 import textwrap
 from pathlib import Path
 
@@ -173,6 +174,17 @@ def test_crash_traceback_is_trimmed_to_the_students_code(tmp_path):
     assert "IndexError" in failure.reason
     assert 'File "hw3.py"' in failure.traceback and "in helper" in failure.traceback
     assert "grader" not in failure.traceback and str(tmp_path) not in failure.traceback
+
+
+def test_a_recursions_traceback_folds_its_repeated_line(tmp_path):
+    """A runaway recursion shows its line three times and a count, as Python's traceback does."""
+    path = write(tmp_path, "hw3.py", GOOD_MLE.replace("return float(y.mean())", "return bernoulli_mle(y)"))
+    functions = by_name(grade_path(path, only=MLE))
+    failure = functions["bernoulli_mle"].failures[0]
+    assert "RecursionError" in failure.reason
+    repeated = '  File "hw3.py", line 15, in bernoulli_mle\n    return bernoulli_mle(y)\n'
+    assert failure.traceback.count(repeated) == 3
+    assert re.search(r"\n  \[Previous line repeated \d{2,} more times\]\nRecursionError: ", failure.traceback)
 
 
 def test_scikit_learn_in_a_from_scratch_function_scores_zero(tmp_path):
