@@ -47,6 +47,7 @@ Everything this process sends is just the student's claim: the grader parses
 it strictly and judges it on its own side.
 """
 
+import __future__
 import ast
 import builtins
 import contextlib
@@ -59,6 +60,8 @@ import linecache
 import os
 import pickle
 import random
+import re
+import symtable
 import sys
 import threading
 import time
@@ -232,7 +235,7 @@ class Server:
         try:
             with self._quiet():
                 if message.get("cells") is not None:
-                    module, notes = _module_from_cells(name, message["cells"])
+                    module, notes = _module_from_cells(name, message["cells"], expect)
                 else:
                     module = _import_file(name, os.path.join(self.root, message["file"]))
             self.modules[name] = module
@@ -833,6 +836,10 @@ def _import_file(name, path):
 # -- notebooks ----------------------------------------------------------------
 
 KEPT_STATEMENTS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+# Run only when they set a name the kept code reads: EPS = np.finfo(float).eps, ArrayLike = Union[...],
+# predict = functools.partial(...), try: from scipy.special import expit / except ImportError: def expit...
+DEFINING_STATEMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Try, ast.If, ast.With)
+PYTHON_CELL_MAGICS = ("time", "timeit", "capture", "prun")  # their body is Python, run once here
 
 
 def _is_constant_expression(node):
@@ -849,32 +856,94 @@ def _is_constant_expression(node):
 
 
 def _strip_ipython(source):
-    """Comment out IPython-only lines (magics, shell escapes, help); None for a cell magic."""
+    """Comment out IPython-only lines (magics, shell escapes, help); None for a cell magic whose body is not Python."""
     lines = source.splitlines()
-    if lines and lines[0].lstrip().startswith("%%"):
-        return None
+    first = lines[0].lstrip() if lines else ""
+    if first.startswith("%%"):
+        magic = first[2:].split(maxsplit=1)[0] if first[2:].strip() else ""
+        if magic not in PYTHON_CELL_MAGICS:
+            return None
+        lines = ["# " + first] + lines[1:]  # (a comment keeps the line numbers)
     out = []
     for line in lines:
         stripped = line.lstrip()
-        if stripped.startswith(("%", "!")) or (stripped.endswith("?") and not stripped.startswith("#")):
+        if (stripped.startswith(("%", "!")) or (stripped.endswith("?") and not stripped.startswith("#"))
+                or _SHELL_ASSIGNMENT.match(stripped)):
             out.append(line[: len(line) - len(stripped)] + "pass  # " + stripped)
         else:
             out.append(line)
     return "\n".join(out) + "\n"
 
 
-def _module_from_cells(name, cells):
-    """Build a module from a notebook: only definitions, imports and constants run.
+_SHELL_ASSIGNMENT = re.compile(r"[\w\s,.\[\]()*]+=\s*[!%]")  # files = !ls, t = %timeit -o f(x)
+
+
+def _reads_and_writes(statement):
+    """The global names a top-level statement reads (its own code and every function in it) and sets.
+
+    Names it changes in place (``CONFIG["eps"] = ...``) count as set.
+    """
+    try:
+        table = symtable.symtable(ast.unparse(statement), "<cell>", "exec")
+    except (SyntaxError, ValueError, RecursionError):
+        return set(), set()
+    writes = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
+    for target in getattr(statement, "targets", None) or [getattr(statement, "target", None)]:
+        while isinstance(target, (ast.Attribute, ast.Subscript)):
+            target = target.value
+        if isinstance(target, ast.Name):
+            writes.add(target.id)
+    reads, tables = set(), [table]
+    while tables:
+        scope = tables.pop()
+        for symbol in scope.get_symbols():
+            if symbol.is_referenced() and (scope.get_type() == "module" or symbol.is_global()):
+                reads.add(symbol.get_name())
+        tables.extend(scope.get_children())
+    return reads, writes
+
+
+def _chosen_statements(statements, expect):
+    """Which of a notebook's ``(cell, statement)`` pairs run: definitions, and what the graded ones need.
+
+    Imports, functions, classes and constants always run. An assignment (or a
+    ``try``, ``if`` or ``with`` block) runs when it sets a name that a graded
+    function reads, directly or through the code it needs: a helper constant,
+    a type alias, a function built by ``functools.partial``. Loading data,
+    training, plotting and printing set nothing of the kind, so they stay out.
+    """
+    analysed = [_reads_and_writes(statement) for _, statement in statements]
+    chosen = [isinstance(statement, KEPT_STATEMENTS) or (
+        isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None
+        and _is_constant_expression(statement.value)) for _, statement in statements]
+    counted = [False] * len(statements)  # whether a statement's reads are needed yet
+    needed = set(expect)
+    grown = True
+    while grown:  # until nothing more is needed: what is needed may read more
+        grown = False
+        for index, ((_, statement), (reads, writes)) in enumerate(zip(statements, analysed)):
+            if counted[index] or not writes & needed:
+                continue
+            if chosen[index] or isinstance(statement, DEFINING_STATEMENTS):
+                chosen[index] = counted[index] = grown = True
+                needed |= reads
+    return chosen
+
+
+def _module_from_cells(name, cells, expect=()):
+    """Build a module from a notebook: definitions, imports, constants and what the definitions need.
 
     Cells that load data, train, plot or print are left out, so they cannot
-    stop the functions from being graded. Each kept statement runs on its own;
-    one that fails (an import of a package that is not installed, say) is
-    noted and skipped.
+    stop the functions from being graded (see :func:`_chosen_statements`).
+    Each chosen statement runs on its own, in the notebook's order; one that
+    fails (an import of a package that is not installed, say) is noted and
+    skipped, and a later line that turns a function's name into data
+    (``auc = auc(fpr, tpr)``) leaves the function in place.
     """
     module = types.ModuleType(name)
     module.__file__ = None
     sys.modules[name] = module
-    notes = []
+    notes, statements = [], []
     for number, source in enumerate(cells, start=1):
         filename = f"<cell {number}>"
         cleaned = _strip_ipython(source)
@@ -886,20 +955,35 @@ def _module_from_cells(name, cells):
         except SyntaxError as error:
             notes.append(f"cell {number} has a syntax error (line {error.lineno}: {error.msg}); it was skipped")
             continue
-        for statement in tree.body:
-            keep = isinstance(statement, KEPT_STATEMENTS) or (
-                isinstance(statement, (ast.Assign, ast.AnnAssign))
-                and statement.value is not None
-                and _is_constant_expression(statement.value)
-            )
-            if not keep:
-                continue
-            code = compile(ast.Module(body=[statement], type_ignores=[]), filename, "exec")
-            try:
-                exec(code, module.__dict__)  # noqa: S102 - this is the untrusted process
-            except Exception as error:  # noqa: BLE001
-                notes.append(f"cell {number}, line {statement.lineno}: {type(error).__name__}: {_short(error, 200)}")
+        statements.extend((number, statement) for statement in tree.body)
+    future_flags = 0
+    for (number, statement), chosen in zip(statements, _chosen_statements(statements, expect)):
+        if not chosen:
+            continue
+        if isinstance(statement, ast.ImportFrom) and statement.module == "__future__":
+            future_flags |= _future_flags(statement)
+        functions = {key: value for key, value in module.__dict__.items() if callable(value)}
+        try:
+            code = compile(ast.Module(body=[statement], type_ignores=[]), f"<cell {number}>", "exec",
+                           flags=future_flags, dont_inherit=True)
+            exec(code, module.__dict__)  # noqa: S102 - this is the untrusted process
+        except Exception as error:  # noqa: BLE001
+            notes.append(f"cell {number}, line {statement.lineno}: {type(error).__name__}: {_short(error, 200)}")
+        for key, function in functions.items():
+            if key in module.__dict__ and not callable(module.__dict__[key]):
+                module.__dict__[key] = function
+                notes.append(f"cell {number}, line {statement.lineno} sets {key} to data; the function {key} "
+                             "defined before it was kept")
     return module, notes[:20]
+
+
+def _future_flags(statement):
+    """The compiler flags of a ``from __future__ import ...`` (annotations, say), for the statements after it."""
+    flags = 0
+    for alias in statement.names:
+        feature = getattr(__future__, alias.name, None)
+        flags |= getattr(feature, "compiler_flag", 0)
+    return flags
 
 
 class _TimedServer(Server):

@@ -115,6 +115,37 @@ def test_notebook_grades_like_the_same_code_as_py(tmp_path):
     assert from_notebook.total == 10
 
 
+def write_notebook(path, cells):
+    notebook = {"cells": [{"cell_type": "code", "source": c, "metadata": {}, "outputs": [], "execution_count": None}
+                          for c in cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path.write_text(json.dumps(notebook))
+    return path
+
+
+def test_a_notebook_keeps_what_its_functions_need_and_leaves_out_the_rest(tmp_path):
+    """Computed constants, type aliases, partials, lambdas, try-imports and %%time cells run; exploration does not."""
+    mle = GOOD_MLE.replace("def bernoulli_mle(y):", "def bernoulli_mle(y: ArrayLike) -> float:")
+    mle = mle.replace("return float(y.mean())", "return float(y.mean() + ZERO * EPS)")
+    mle = mle.replace("def bernoulli_log_likelihood(p, y):", "def _log_likelihood(p, y, log=None):")
+    mle = mle.replace("ones * np.log(p)", "ones * _log(p)")
+    cells = [
+        "import functools\nfrom typing import Union\nimport numpy as np",
+        "ArrayLike = Union[list, np.ndarray]\nEPS = np.finfo(float).eps\nZERO = np.float64(0.0)",
+        "try:\n    from math import nope as _log\nexcept ImportError:\n    _log = np.log",
+        "def train_forever():\n    while True:\n        pass\n\ndef plot():\n    return DATA.mean()",
+        "DATA = np.loadtxt('data/missing.csv')\nweights = train_forever()\nfiles = !ls",
+        "%%time\n" + mle,
+        "bernoulli_log_likelihood = functools.partial(_log_likelihood, log=np.log)",
+        "bernoulli_mle = bernoulli_mle if True else None\nbernoulli_log_likelihood(0.5, [1, 0])",
+        "bernoulli_mle = bernoulli_mle([1, 0, 1])  # the name reused for a number, at the end of the notebook",
+    ]
+    grade = grade_path(write_notebook(tmp_path / "alice.ipynb", cells), only=MLE, limits=Limits(load=10.0))
+    assert [(f.name, f.status) for f in grade.functions] == [
+        ("bernoulli_log_likelihood", "passed"), ("bernoulli_mle", "passed")]
+    assert any("sets bernoulli_mle to data" in note for note in grade.notes), grade.notes
+    assert not any("missing.csv" in note for note in grade.notes), grade.notes  # the data were never loaded
+
+
 def test_an_import_error_shows_the_students_frames_only(tmp_path):
     """Python's own import machinery (<frozen importlib._bootstrap>) is not the student's code."""
     write(tmp_path, "sub/exercises/mle.py", "import math\n\nSCALE = np.float64(1.0)\n")
