@@ -1076,7 +1076,7 @@ def _end_everything_else(finished, seconds=10.0):
 
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_MOVE, MS_REC, MS_PRIVATE = (
     1, 2, 4, 8, 32, 4096, 8192, 16384, 1 << 18)
-CLONE_NEWNS, CLONE_NEWPID = 0x00020000, 0x20000000
+CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWIPC = 0x00020000, 0x20000000, 0x08000000
 PR_SET_PDEATHSIG = 1
 
 
@@ -1088,7 +1088,9 @@ def _isolate(settings, fds):
     namespace, in which it is the first process, so killing it ends
     everything it started, and its own mount namespace with a fresh
     ``/proc``, a fresh size-capped ``/tmp``, and only its own runtime and
-    submission folders bound in read-only: nothing of other submissions.
+    submission folders bound in read-only: nothing of other submissions. Its
+    own IPC namespace ends with it, and with it any System V shared memory
+    it left: no channel to the next submission, no memory held past its limits.
     The process that called this waits for that first process and ends as
     it ends; only the first process returns.
     """
@@ -1103,7 +1105,7 @@ def _isolate(settings, fds):
             raise OSError(ctypes.get_errno(), f"mount {target}")
 
     try:
-        if libc.unshare(CLONE_NEWNS | CLONE_NEWPID) != 0:
+        if libc.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC) != 0:
             raise OSError(ctypes.get_errno(), "unshare")
         mount(None, "/", None, MS_REC | MS_PRIVATE)
     except OSError:
