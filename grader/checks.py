@@ -373,9 +373,13 @@ def holds(statement, *, points, strategy=None, prop, hint, name, examples=(), ki
                  max_examples, public)
 
 
-def raises(statement, *, points, strategy=None, examples=(), exception="ValueError", hint,
+def raises(statement, *, points, valid, strategy=None, examples=(), exception="ValueError", hint,
            name=None, max_examples=10, public=True):
-    """The function raises ``exception`` (or a subclass) on every example."""
+    """The function raises ``exception`` (or a subclass) on every example, and not on the ``valid`` call.
+
+    ``valid`` is an :class:`Example` of good input: a function that raises on
+    everything has not told bad input from good, and earns nothing here.
+    """
 
     def prop(function, example):
         try:
@@ -384,9 +388,14 @@ def raises(statement, *, points, strategy=None, examples=(), exception="ValueErr
             if exception not in raised.error.get("exc_bases", [raised.type_name]):
                 raise Mismatch(example, f"raised {raised.type_name}, expected {exception}",
                                has_expected=False) from None
-            return
-        raise Mismatch(example, f"returned {describe_type(outcome.value)} instead of raising {exception}",
-                       got=outcome.value, has_expected=False)
+        else:
+            raise Mismatch(example, f"returned {describe_type(outcome.value)} instead of raising {exception}",
+                           got=outcome.value, has_expected=False)
+        try:
+            function(*valid.args, **valid.kwargs)
+        except StudentRaised as raised:
+            raise Mismatch(valid, f"raised {raised.type_name} on good input too: a function that raises on "
+                           "every input has not told bad input from good", has_expected=False) from None
 
     return Check(name or f"raises {exception}", statement, points, "value", prop, hint, None, strategy,
                  tuple(examples), max_examples, public)

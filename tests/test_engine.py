@@ -207,6 +207,19 @@ def test_crash_traceback_is_trimmed_to_the_students_code(tmp_path):
     assert "grader" not in failure.traceback and str(tmp_path) not in failure.traceback
 
 
+def test_raising_valueerror_on_every_input_earns_nothing(tmp_path):
+    """The points for rejecting bad input need good input accepted; a correct empty check keeps them."""
+    always = write(tmp_path, "always.py", GOOD_MLE.replace("return float(y.mean())", "raise ValueError('no')")
+                   .replace("        y = np.asarray(y, dtype=float)\n        if y.size == 0:", "        if True:"))
+    function = by_name(grade_path(always, only=MLE))["bernoulli_mle"]
+    assert function.points == 0 and not any(c.passed for c in function.checks)
+    failure = next(f for f in function.failures if f.check == "raises ValueError")
+    assert failure.call == "bernoulli_mle([0, 1, 1])" and "on good input too" in failure.reason
+    floor = write(tmp_path, "floor.py", GOOD_MLE.replace("float(y.mean())", "float(y.sum() // y.size)"))
+    function = by_name(grade_path(floor, only=MLE))["bernoulli_mle"]
+    assert "raises ValueError" in [c.name for c in function.checks if c.passed] and function.points > 0
+
+
 def test_a_recursions_traceback_folds_its_repeated_line(tmp_path):
     """A runaway recursion shows its line three times and a count, as Python's traceback does."""
     path = write(tmp_path, "hw3.py", GOOD_MLE.replace("return float(y.mean())", "return bernoulli_mle(y)"))

@@ -505,6 +505,7 @@ ROC_CURVE = Exercise(
         raises(
             "y_true holding a single class raises ValueError (a rate would divide by zero).",
             points=0.5, strategy=single_class_calls(), max_examples=8,
+            valid=call([0, 1, 1, 0], [0.1, 0.4, 0.35, 0.8]),
             examples=(call([0, 0, 0], [0.1, 0.2, 0.3]), call([1, 1], [0.5, 0.7])),
             hint="Check that y_true holds both classes before dividing, and raise ValueError with a message "
                  "saying so.",

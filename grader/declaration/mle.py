@@ -133,6 +133,7 @@ BERNOULLI_MLE = Exercise(
         raises(
             "An empty y raises ValueError (there is nothing to estimate from).",
             points=1, examples=(call([]), call(np.array([], dtype=np.int64))),
+            valid=call([0, 1, 1]),
             hint="Check for an empty y first and raise ValueError with a message saying so.",
         ),
         returns_form(

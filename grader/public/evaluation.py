@@ -367,6 +367,7 @@ ROC_CURVE = Exercise(
         raises(
             "y_true holding a single class raises ValueError (a rate would divide by zero).",
             points=0.5, examples=(call([0, 0, 0], [0.1, 0.2, 0.3]), call([1, 1], [0.5, 0.7])),
+            valid=call([0, 1, 1, 0], [0.1, 0.4, 0.35, 0.8]),
             hint="Check that y_true holds both classes before dividing, and raise ValueError saying so.",
         ),
         returns_form(
