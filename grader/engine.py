@@ -735,7 +735,7 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
         session = Session(submission, staged, runtime, launcher, limits, exercises, preload)
         try:
             units = session.load()
-            functions, notes = [], []
+            notes = []
             for unit in submission.units:
                 status = units[unit.module_name]
                 notes.extend(status.notes)
@@ -744,7 +744,8 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
                     notes.append(f"{where} could not be imported: {status.error.get('exc_type')}: "
                                  f"{str(status.error.get('message'))[:300]}")
             passed_functions = set()  # what passed every check: its dependents try the student's own version first
-            for exercise in exercises:
+            results = {}
+            for exercise in dependencies_first(exercises):
                 unit = next(u for u in submission.units if exercise.module in u.provides)
                 status = units[unit.module_name]
                 result = _grade_or_explain(session, exercise, unit, status, limits, oracle, stream, passed_functions)
@@ -754,9 +755,10 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
                     with exclusive():
                         session.restart()
                         result = _grade_or_explain(session, exercise, unit, status, limits, oracle)
-                functions.append(result)
+                results[exercise.target] = result
                 if result.status == "passed":
                     passed_functions.add(exercise.target)
+            functions = [results[exercise.target] for exercise in exercises]  # contract order again
         finally:
             session.close()
         layers = list(getattr(launcher, "layers", []) or [])
@@ -765,6 +767,24 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
     finally:
         if workdir is None:
             tempfolders.remove(scratch)
+
+
+def dependencies_first(exercises):
+    """The exercises in contract order, except that each comes after the ones it depends on.
+
+    A function is tried with the student's own dependencies only once they
+    have passed (see :func:`grade_function`), so they must be graded first:
+    ``log_likelihood`` may call ``predict_proba``, which the contract lists
+    later.
+    """
+    pending, done, order = list(exercises), set(), []
+    targets = {exercise.target for exercise in exercises}
+    while pending:
+        ready = next((e for e in pending if all(t in done or t not in targets for t in e.depends_on)), pending[0])
+        pending.remove(ready)
+        done.add(ready.target)
+        order.append(ready)
+    return order
 
 
 def _grade_or_explain(session, exercise, unit, status, limits, oracle, stream=False, passed_functions=()):

@@ -207,6 +207,27 @@ def test_crash_traceback_is_trimmed_to_the_students_code(tmp_path):
     assert "grader" not in failure.traceback and str(tmp_path) not in failure.traceback
 
 
+def test_a_wrong_predict_proba_is_not_charged_again_in_a_gradient_that_calls_it(tmp_path):
+    """log_likelihood_gradient written with predict_proba, a wrong predict_proba: the gradient keeps its points."""
+    source = (ROOT / "solutions" / "logistic.py").read_text()
+    source = source.replace("    errors = y - sigmoid(X @ w)", "    errors = y - predict_proba(X, w)")
+    source = source.replace("return np.asarray(sigmoid(X @ w), dtype=float)", "return np.asarray(sigmoid(-(X @ w)), dtype=float)")
+    path = write(tmp_path, "sub/exercises/logistic.py", source)
+    functions = by_name(grade_path(path.parent.parent, only={"log_likelihood_gradient", "predict_proba"}))
+    assert functions["predict_proba"].status == "wrong"
+    assert functions["log_likelihood_gradient"].status == "passed"
+
+
+def test_every_function_is_graded_after_what_it_depends_on():
+    """So that a function can try the student's own dependencies once they have passed."""
+    from grader.engine import dependencies_first
+
+    order = [exercise.target for exercise in dependencies_first(EXERCISES)]
+    assert sorted(order) == sorted(exercise.target for exercise in EXERCISES)
+    for exercise in EXERCISES:
+        assert all(order.index(target) < order.index(exercise.target) for target in exercise.depends_on), exercise.name
+
+
 def test_raising_valueerror_on_every_input_earns_nothing(tmp_path):
     """The points for rejecting bad input need good input accepted; a correct empty check keeps them."""
     always = write(tmp_path, "always.py", GOOD_MLE.replace("return float(y.mean())", "raise ValueError('no')")
@@ -503,11 +524,12 @@ def test_a_failure_or_output_with_own_dependencies_is_graded_again_with_stand_in
     dependencies are not graded and so always get stand-ins.
     """
     path = _package_of_references(tmp_path, **changes)
-    names = {"sigmoid", "log_likelihood_gradient", "gradient_step", "log_likelihood", "fit"}
+    names = {"sigmoid", "predict_proba", "log_likelihood_gradient", "gradient_step", "log_likelihood", "fit"}
     alone = by_name(grade_path(path, only={"fit"}))["fit"]
     passes = _graded_with(monkeypatch)
     graded = by_name(grade_path(path, only=names))
     fit_passes = [p for p in passes if p[0] == "fit"]
     assert fit_passes == [("fit", (), True), ("fit", ("logistic.gradient_step", "logistic.log_likelihood_gradient",
-                                                      "logistic.log_likelihood", "logistic.sigmoid"), False)]
+                                                      "logistic.log_likelihood", "logistic.sigmoid",
+                                                      "logistic.predict_proba"), False)]
     assert graded["fit"] == alone

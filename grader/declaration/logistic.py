@@ -600,7 +600,7 @@ LOG_LIKELIHOOD = Exercise(
         unchanged(points=0.5, strategy=problem_calls(), max_examples=10,
                   hint="Work on converted copies (np.asarray(..., dtype=float)); never modify X, y or w."),
     ),
-    depends_on=("logistic.sigmoid",),
+    depends_on=("logistic.sigmoid", "logistic.predict_proba"),
     mistakes=LL_MISTAKES + (RETURNS_PANDAS, Mistake("returns_0d_array", "Return a Python float: wrap the result "
                                                     "in float(...).")),
 )
@@ -724,7 +724,7 @@ LOG_LIKELIHOOD_GRADIENT = Exercise(
         unchanged(points=0.5, strategy=problem_calls(), max_examples=10,
                   hint="Work on converted copies (np.asarray(..., dtype=float)); never modify X, y or w."),
     ),
-    depends_on=("logistic.sigmoid",),
+    depends_on=("logistic.sigmoid", "logistic.predict_proba"),
     mistakes=GRADIENT_MISTAKES,
 )
 
@@ -811,7 +811,7 @@ GRADIENT_STEP = Exercise(
             hint="The new weights have the shape of w; convert with np.asarray(w, dtype=float).",
         ),
     ),
-    depends_on=("logistic.log_likelihood_gradient", "logistic.sigmoid"),
+    depends_on=("logistic.log_likelihood_gradient", "logistic.sigmoid", "logistic.predict_proba"),
     mistakes=STEP_MISTAKES,
 )
 
@@ -1046,7 +1046,7 @@ FIT = Exercise(
         ),
     ),
     depends_on=("logistic.gradient_step", "logistic.log_likelihood_gradient", "logistic.log_likelihood",
-                "logistic.sigmoid"),
+                "logistic.sigmoid", "logistic.predict_proba"),
     mistakes=FIT_MISTAKES,
 )
 
