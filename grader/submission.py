@@ -1,7 +1,8 @@
 """Read one submission from disk into plain data, without running any of it.
 
 A submission is a folder (``exercises/*.py``, or the module files at its top
-level or one or two folders down), a single ``.py`` file holding any of the
+level or one or two folders down, with any helper modules and packages the
+student keeps beside them), a single ``.py`` file holding any of the
 functions, or a Jupyter notebook. This module only reads bytes and, for a
 notebook, JSON: nothing here imports, executes or unpickles student code.
 The result says which *load units* the child process must import and which
@@ -177,6 +178,23 @@ def _python_files(folder):
     return sorted(p for p in folder.iterdir() if p.suffix == ".py" and p.is_file() and not p.is_symlink())
 
 
+def _package_files(folder):
+    """The module folder's ``.py`` files, then those of its helper packages (``exercises/_lib/...``), in order.
+
+    A subfolder counts when it is a package (it has an ``__init__.py``), at
+    most ``MAX_SEARCH_DEPTH`` levels down; symbolic links are never followed.
+    """
+    found, level = list(_python_files(folder)), [folder]
+    for _ in range(MAX_SEARCH_DEPTH):
+        level = sorted(
+            child for parent in level for child in parent.iterdir()
+            if child.is_dir() and not child.is_symlink() and child.name not in IGNORED_DIRS
+            and (child / "__init__.py").is_file() and not (child / "__init__.py").is_symlink()
+        )
+        found += [path for package in level for path in _python_files(package)]
+    return found
+
+
 def _find_module_folder(root):
     """The shallowest folder named ``exercises``, else the shallowest holding a module file."""
     level = [root]
@@ -211,14 +229,14 @@ def _read_folder(root):
             "submit your exercises/ folder"
         )
     files, display, total = {}, {}, 0
-    for path in _python_files(folder)[:MAX_FILES]:
-        if path.name == "__init__.py":
+    for path in _package_files(folder)[:MAX_FILES]:
+        if path == folder / "__init__.py":
             continue  # replaced by an empty one: one broken module must not break the others
         data = _read_bytes(path, MAX_FILE_BYTES)
         total += len(data)
         if total > MAX_TOTAL_BYTES:
             raise SubmissionError(f"{root.name} holds more than {MAX_TOTAL_BYTES:,} bytes of Python files")
-        staged = f"exercises/{path.name}"
+        staged = f"exercises/{path.relative_to(folder).as_posix()}"
         files[staged] = data
         display[staged] = path.relative_to(root).as_posix()
     files["exercises/__init__.py"] = b""

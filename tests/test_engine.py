@@ -146,6 +146,20 @@ def test_a_notebook_keeps_what_its_functions_need_and_leaves_out_the_rest(tmp_pa
     assert not any("missing.csv" in note for note in grade.notes), grade.notes  # the data were never loaded
 
 
+def test_a_helper_package_inside_exercises_comes_along(tmp_path):
+    """exercises/_lib/ (a package of the student's) is staged with the modules, imported either way."""
+    helper = "def mean(y):\n    return sum(y) / len(y)\n"
+    write(tmp_path, "sub/exercises/_lib/__init__.py", "")
+    write(tmp_path, "sub/exercises/_lib/stats/__init__.py", "from .core import mean\n")
+    write(tmp_path, "sub/exercises/_lib/stats/core.py", helper)
+    mle = GOOD_MLE.replace("return float(y.mean())", "return float(mean(y) + absolute.mean([0.0]))")
+    write(tmp_path, "sub/exercises/mle.py", "from exercises._lib.stats import mean\n"
+          "from ._lib.stats import core as absolute\n" + mle)
+    grade = grade_path(tmp_path / "sub", only=MLE)
+    assert [(f.name, f.status) for f in grade.functions] == [
+        ("bernoulli_log_likelihood", "passed"), ("bernoulli_mle", "passed")], grade.notes
+
+
 def test_an_import_error_shows_the_students_frames_only(tmp_path):
     """Python's own import machinery (<frozen importlib._bootstrap>) is not the student's code."""
     write(tmp_path, "sub/exercises/mle.py", "import math\n\nSCALE = np.float64(1.0)\n")
