@@ -57,6 +57,7 @@ import io
 import itertools
 import json
 import linecache
+import operator
 import os
 import pickle
 import random
@@ -162,6 +163,9 @@ class Server:
         self.stand_in_parameters = {}
         self.stand_in_calls = 0
         self._watch = None  # the scikit-learn watch while a call runs under it
+        # Last: the seal notes the runtime as it is now, before any student code (a bound method, kept here,
+        # still runs the original if the class's is replaced).
+        self._broken = _RuntimeSeal([sys.modules[__name__], protocol]).broken
 
     # -- transport -----------------------------------------------------------
 
@@ -243,6 +247,11 @@ class Server:
         except BaseException as exc:  # noqa: BLE001 - any failure at import costs this module only
             status, error = "error", self._describe(exc)
             module = None
+        tampered = self._broken()
+        if tampered:
+            self.modules.pop(name, None)
+            module, status, error = None, "error", _tampering(f"importing it changed the grader's own code "
+                                                                f"({', '.join(tampered)})")
         functions = {}
         for function in expect:
             if module is None or not hasattr(module, function):
@@ -264,12 +273,13 @@ class Server:
                     break
                 self.op_call({**call, "stand_ins": message.get("stand_ins"), "detect": message.get("detect"),
                               "stand_in_parameters": message.get("stand_in_parameters"),
-                              "inspects": message.get("inspects")})
+                              "inspects": message.get("inspects"), "batched": True})
                 done += 1
         finally:
             self.streaming = False
         self.stop_requested = False
-        self.send({"op": "batch_done", "done": done})
+        # Once a batch, not once a call: the seal's look costs about 15 us.
+        self.send({"op": "batch_done", "done": done, "tampered": self._broken()})
 
     def op_call(self, message):
         module = self.modules.get(message["module"])
@@ -305,6 +315,9 @@ class Server:
                     value = None
         finally:
             restore()
+        tampered = [] if message.get("batched") else self._broken()  # (a batch's calls: see op_batch)
+        if tampered:
+            reply["tampered"] = tampered
         if before is not None:
             reply["mutated"] = [i for i, (b, a) in enumerate(zip(before, map(_snapshot, arguments))) if b != a]
         if reply["outcome"] == "returned":
@@ -568,6 +581,80 @@ def _repeat_note(repeats):
 
 
 _MISSING = object()
+_CODE = operator.attrgetter("__code__")
+
+
+class _RuntimeSeal:
+    """This runtime as it was before any student code ran, to notice and undo a change to it.
+
+    What the child reports of a call besides its value (arguments changed,
+    the result aliased, warnings, output, scikit-learn at work) is observed
+    here, inside the student's process. A submission that replaced an
+    observer (``sys.modules["__main__"]._snapshot = ...``) could report
+    anything. The seal notes every global of the runtime's modules, every
+    attribute of their classes and every function's code; a call (or an
+    import) after which one differs is reported, and the original is put
+    back. Code that digs further (the server object through ``gc``, the
+    standard library, NumPy) is not stopped by this: values, compared on the
+    trusted side, stay unforgeable; these observations are hardened only.
+    """
+
+    def __init__(self, modules):
+        self.spaces = []  # (owner, its namespace, a copy, the values in order)
+        functions = []
+        for module in modules:
+            self._note(module, module.__dict__)
+            for value in list(module.__dict__.values()):
+                if isinstance(value, type) and value.__module__ == module.__name__:
+                    self._note(value, value.__dict__)
+                    functions += [v for v in vars(value).values() if isinstance(v, types.FunctionType)]
+                elif isinstance(value, types.FunctionType) and value.__module__ == module.__name__:
+                    functions.append(value)
+        self.functions = tuple(functions)
+        self.codes = tuple(map(_CODE, functions))
+
+    def _note(self, owner, namespace):
+        self.spaces.append((owner, namespace, dict(namespace), tuple(namespace.values())))
+
+    def broken(self):
+        """The names of what changed since the seal (each now put back); empty when nothing did."""
+        changed = []
+        for owner, namespace, original, values in self.spaces:
+            if len(namespace) == len(values) and all(map(operator.is_, namespace.values(), values)):
+                continue  # (the common case, at C speed)
+            for key in [k for k in namespace if k not in original]:
+                changed.append(key)
+                _put(owner, key, _MISSING)
+            for key, value in original.items():
+                if namespace.get(key, _MISSING) is not value:
+                    changed.append(key)
+                    _put(owner, key, value)
+        if not all(map(operator.is_, map(_CODE, self.functions), self.codes)):
+            for function, code in zip(self.functions, self.codes):
+                if function.__code__ is not code:
+                    changed.append(function.__qualname__)
+                    function.__code__ = code
+        return [str(name)[:60] for name in changed[:5]]
+
+
+def _tampering(message):
+    """A load error (as :meth:`Server._describe` makes them) for a submission that changed the runtime."""
+    message += "; that was undone, and nothing of this module is graded"
+    return {"exc_type": "TamperingError", "message": message, "traceback": f"TamperingError: {message}",
+            "is_exception": True, "exc_bases": ["TamperingError", "Exception", "BaseException", "object"]}
+
+
+def _put(owner, key, value):
+    """Set (or, for ``_MISSING``, delete) ``key`` in a module's or a class's namespace."""
+    if isinstance(owner, type):
+        if value is _MISSING:
+            delattr(owner, key)
+        else:
+            setattr(owner, key, value)
+    elif value is _MISSING:
+        del owner.__dict__[key]
+    else:
+        owner.__dict__[key] = value
 
 
 class _AnswerTable:

@@ -224,6 +224,7 @@ class FunctionUnderTest:
         self._batch = None
         self._recording = None
         self._inspects = ()  # what the running check reads besides values (Check.inspects)
+        self.tampered = []  # what the child's runtime seal found changed (see ``_note_tampering``)
 
     def __call__(self, *args, **kwargs):
         """Call the function under test; return its Outcome (see the module docstring)."""
@@ -297,6 +298,8 @@ class FunctionUnderTest:
         if reply.get("op") != "result" or reply.get("id") != expected_id:
             self.session.child.kill()
             raise Fatal("crashed", "the call sent the grader something other than its result", example)
+        self._note_tampering(reply)
+        self.raise_if_tampered(example)
         if reply.get("sklearn_tripped") is True and not watched and _detects_sklearn(function_name):
             return self._send_call(function_name, unit_name, example, stand_ins, watch=True)
         self._keep_output(reply.get("stdout"))
@@ -397,12 +400,25 @@ class FunctionUnderTest:
             while True:
                 reply = batch.child.request_reply(time.monotonic() + self.limits.call, self._answer_oracle)
                 if reply.get("op") == "batch_done":
+                    self._note_tampering(reply)
                     return
                 if reply.get("op") != "result":
                     batch.child.kill()
                     return
         except sandbox.ChildError:
             return  # the child was killed; the next call starts a fresh one
+
+    def _note_tampering(self, reply):
+        """Keep what the child's runtime seal found changed after a call or a batch (see ``child._RuntimeSeal``)."""
+        found = [str(name)[:60] for name in reply.get("tampered") or [] if isinstance(name, str)]
+        self.tampered = (self.tampered + found)[:5]
+
+    def raise_if_tampered(self, example=None):
+        """Stop grading this function when its code changed the grader's runtime in the child."""
+        if self.tampered:
+            raise Fatal("tampered", f"{self.exercise.name} changed the grader's own code "
+                        f"({', '.join(self.tampered)}); that was undone, and {self.exercise.name} scores 0. "
+                        "A submission must never touch the grader.", example)
 
     def _outcome(self, reply, example):
         outcome = reply.get("outcome")
@@ -614,6 +630,8 @@ def _run_checks(session, exercise, unit_name, limits, oracle, stream, stand_ins,
     for check in exercise.checks:
         try:
             failure = run_check(check, function, exercise.target, shrink=not until_failure)
+            function.finish_batch()  # (its end tells whether the batch's calls changed the grader's runtime)
+            function.raise_if_tampered()
         except Fatal as fatal:
             function.finish_batch()
             if until_failure:
@@ -792,6 +810,8 @@ def _grade_or_explain(session, exercise, unit, status, limits, oracle, stream=Fa
         return _unavailable(exercise, "not found", f"{unit.file.split('/')[-1]} is missing from the submission")
     if status.status != "ok":
         error = status.error or {}
+        if error.get("exc_type") == "TamperingError":  # (made by the child's runtime seal, not by the student)
+            return _unavailable(exercise, "tampered", f"{error.get('message')}.")
         return _unavailable(exercise, "import error",
                             f"the module could not be imported: {error.get('exc_type')}: {error.get('message')}",
                             error.get("traceback") or None)

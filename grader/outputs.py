@@ -325,4 +325,5 @@ def _table(rows):
     return "\n".join(lines)
 
 
-_BAD = {"wrong", "crashed", "timed out", "not implemented", "not found", "import error", "uses scikit-learn"}
+_BAD = {"wrong", "crashed", "timed out", "not implemented", "not found", "import error", "uses scikit-learn",
+        "tampered"}

@@ -8,7 +8,7 @@ only text and numbers that the trusted side produced.
 from dataclasses import asdict, dataclass, field
 
 STATUSES = ("passed", "wrong", "crashed", "timed out", "not implemented", "not found", "import error",
-            "uses scikit-learn")
+            "uses scikit-learn", "tampered")
 
 
 @dataclass
@@ -105,8 +105,8 @@ def overall_status(functions, unreadable=None):
     if unreadable:
         return unreadable
     problems = []
-    for label, statuses in (("import error", {"import error"}), ("timeout", {"timed out"}),
-                            ("crashed", {"crashed"})):
+    for label, statuses in (("tampered", {"tampered"}), ("import error", {"import error"}),
+                            ("timeout", {"timed out"}), ("crashed", {"crashed"})):
         if any(f.status in statuses for f in functions):
             problems.append(label)
     return ", ".join(problems) or "ok"
