@@ -51,6 +51,7 @@ import __future__
 import ast
 import builtins
 import contextlib
+import functools
 import importlib
 import importlib.util
 import io
@@ -357,7 +358,7 @@ class Server:
 
     def _install_stand_ins(self, stand_ins):
         """Rebind each dependency, wherever the student's modules hold it; return an undo."""
-        undo = []
+        undo, swaps = [], {}
         if not stand_ins:
             return lambda: None
         student_modules = self._student_modules()
@@ -374,6 +375,10 @@ class Server:
             if home_module is not None and name not in home_module.__dict__:
                 undo.append((home_module.__dict__, name, _MISSING))
                 home_module.__dict__[name] = replacement
+            if original is not None:
+                swaps[id(original)] = (original, replacement)
+
+        undo_captured = _rebind_captured(student_modules, swaps) if swaps else []
 
         def restore():
             for namespace, key, value in reversed(undo):
@@ -381,6 +386,8 @@ class Server:
                     namespace.pop(key, None)
                 else:
                     namespace[key] = value
+            for put_back in reversed(undo_captured):
+                put_back()
         return restore
 
     def _student_modules(self):
@@ -635,6 +642,52 @@ class _RuntimeSeal:
                     changed.append(function.__qualname__)
                     function.__code__ = code
         return [str(name)[:60] for name in changed[:5]]
+
+
+def _rebind_captured(modules, swaps):
+    """Put each stand-in in place of its original wherever the modules' functions hold it other than by name.
+
+    ``swaps`` maps ``id(original)`` to ``(original, stand-in)``. A default
+    argument (``def predict_proba(X, w, link=sigmoid)``), a closure
+    (``log_likelihood_gradient = make_gradient(sigmoid)``) or a
+    ``functools.partial`` (``partial(gradient_with, sigmoid)``) keeps the
+    student's own dependency when its name is rebound. One walk for all the
+    stand-ins of a call; returns what puts each one back (callables, to be
+    called in reverse order).
+    """
+    def swapped(value):
+        found = swaps.get(id(value))
+        return found[1] if found is not None and found[0] is value else value
+
+    def held(values):
+        return any(swapped(v) is not v for v in values)
+
+    undo = []
+    for module in modules:
+        for value in list(vars(module).values()):
+            if isinstance(value, types.FunctionType):
+                if value.__defaults__ and held(value.__defaults__):
+                    undo.append(functools.partial(setattr, value, "__defaults__", value.__defaults__))
+                    value.__defaults__ = tuple(map(swapped, value.__defaults__))
+                if value.__kwdefaults__ and held(value.__kwdefaults__.values()):
+                    undo.append(functools.partial(setattr, value, "__kwdefaults__", value.__kwdefaults__))
+                    value.__kwdefaults__ = {key: swapped(v) for key, v in value.__kwdefaults__.items()}
+                for cell in value.__closure__ or ():
+                    try:
+                        contents = cell.cell_contents
+                    except ValueError:  # an empty cell
+                        continue
+                    if swapped(contents) is not contents:
+                        undo.append(functools.partial(setattr, cell, "cell_contents", contents))
+                        cell.cell_contents = swapped(contents)
+            elif type(value) is functools.partial and held(itertools.chain(
+                    (value.func,), value.args, value.keywords.values())):
+                state = value.__reduce__()[2]
+                undo.append(functools.partial(value.__setstate__, state))
+                func, args, keywords, namespace = state
+                value.__setstate__((swapped(func), tuple(map(swapped, args)),
+                                    {key: swapped(v) for key, v in keywords.items()}, namespace))
+    return undo
 
 
 def _tampering(message):

@@ -232,6 +232,33 @@ def test_a_wrong_predict_proba_is_not_charged_again_in_a_gradient_that_calls_it(
     assert functions["log_likelihood_gradient"].status == "passed"
 
 
+GRADIENT_WITH_LINK = """
+def _gradient_with(link, X, y, w):
+    X = _as_design(X)
+    y = _as_labels(X, y)
+    w = _as_weights(X, w)
+    return X.T @ (y - link(X @ w))
+"""
+
+
+@pytest.mark.parametrize("held", [
+    "def log_likelihood_gradient(X, y, w, link=sigmoid):\n    return _gradient_with(link, X, y, w)\n",
+    "def log_likelihood_gradient(X, y, w, *, link=sigmoid):\n    return _gradient_with(link, X, y, w)\n",
+    "def _made_with(link):\n    def log_likelihood_gradient(X, y, w):\n        return _gradient_with(link, X, y, w)\n"
+    "    return log_likelihood_gradient\n\nlog_likelihood_gradient = _made_with(sigmoid)\n",
+    "import functools\nlog_likelihood_gradient = functools.partial(_gradient_with, sigmoid)\n",
+], ids=["default", "keyword default", "closure", "partial"])
+def test_a_dependency_held_by_a_default_closure_or_partial_gets_its_stand_in(tmp_path, held):
+    """A wrong sigmoid is charged to sigmoid only, however the gradient holds on to it."""
+    source = (ROOT / "solutions" / "logistic.py").read_text()
+    source = source.replace("result = np.where(", "result = 0.9 * np.where(", 1)
+    source = source.replace("def log_likelihood_gradient(X, y, w):", "def _unused_gradient(X, y, w):")
+    path = write(tmp_path, "sub/exercises/logistic.py", source + GRADIENT_WITH_LINK + held)
+    functions = by_name(grade_path(path.parent.parent, only={"sigmoid", "log_likelihood_gradient"}))
+    assert functions["sigmoid"].status == "wrong"
+    assert functions["log_likelihood_gradient"].status == "passed", functions["log_likelihood_gradient"].failures
+
+
 def test_every_function_is_graded_after_what_it_depends_on():
     """So that a function can try the student's own dependencies once they have passed."""
     from grader.engine import dependencies_first
