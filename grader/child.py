@@ -599,9 +599,9 @@ class _RuntimeSeal:
     here, inside the student's process. A submission that replaced an
     observer (``sys.modules["__main__"]._snapshot = ...``) could report
     anything. The seal notes every global of the runtime's modules, every
-    attribute of their classes and every function's code; a call (or an
-    import) after which one differs is reported, and the original is put
-    back. Code that digs further (the server object through ``gc``, the
+    attribute of their classes and every function's code; after an import,
+    a single call or a batch of calls, anything that differs is reported,
+    and the original is put back. Code that digs further (the server object through ``gc``, the
     standard library, NumPy) is not stopped by this: values, compared on the
     trusted side, stay unforgeable; these observations are hardened only.
     """

@@ -162,6 +162,22 @@ def probe(other):
 '''
 
 
+def _call_in_a_child(launcher, folder, source, function, args):
+    """A child for ``source`` (as probe.py) in ``folder``, and what ``function(*args)`` returned there."""
+    from grader import sandbox
+
+    work = folder / "submission"
+    work.mkdir()
+    (work / "probe.py").write_text(source)
+    child = sandbox.ChildProcess(sandbox.make_runtime(folder / "runtime"), work, launcher)
+    child.request({"op": "setup", "root": str(work), "paths": [str(work)], "display": {}}, 60)
+    assert child.request({"op": "load", "module": "probe", "file": "probe.py", "expect": [function],
+                          "cells": None}, 60)["status"] == "ok"
+    reply = child.request({"op": "call", "id": 1, "module": "probe", "function": function, "args": args,
+                           "kwargs": {}, "stand_ins": [], "detect": False}, 60)
+    return child, reply["value"]
+
+
 def test_a_child_of_the_sandboxed_zygote_sees_its_own_submission_only_and_dies_whole(tmp_path):
     """Forked from the zygote, not started afresh: its own pid namespace, /tmp and submission; nothing survives."""
     from grader import sandbox
@@ -181,16 +197,7 @@ def test_a_child_of_the_sandboxed_zygote_sees_its_own_submission_only_and_dies_w
         for path in (other, secret.parent):
             path.chmod(0o755)
         secret.chmod(0o644)
-        work = mine / "submission"
-        work.mkdir()
-        (work / "probe.py").write_text(ZYGOTE_PROBE)
-        child = sandbox.ChildProcess(sandbox.make_runtime(mine / "runtime"), work, launcher)
-        child.request({"op": "setup", "root": str(work), "paths": [str(work)], "display": {}}, 60)
-        assert child.request({"op": "load", "module": "probe", "file": "probe.py", "expect": ["probe"],
-                              "cells": None}, 60)["status"] == "ok"
-        reply = child.request({"op": "call", "id": 1, "module": "probe", "function": "probe", "args": [str(secret)],
-                               "kwargs": {}, "stand_ins": [], "detect": False}, 60)
-        found = reply["value"]
+        child, found = _call_in_a_child(launcher, mine, ZYGOTE_PROBE, "probe", [str(secret)])
         assert found["pid"] == 1 and found["uid"] == launcher.uid
         assert found["leaked"] != "NEIGHBOUR"
         assert all(path.startswith(str(mine)) for path in found["seen"]), found["seen"]
@@ -248,16 +255,8 @@ def test_a_childs_system_v_shared_memory_ends_with_it(tmp_path):
     for function in ("leave_segment", "find_segment"):
         folder = Path(tempfile.mkdtemp(dir=root))
         try:
-            work = folder / "submission"
-            work.mkdir()
-            (work / "probe.py").write_text(SHARED_MEMORY_PROBE)
-            child = sandbox.ChildProcess(sandbox.make_runtime(folder / "runtime"), work, launcher)
-            child.request({"op": "setup", "root": str(work), "paths": [str(work)], "display": {}}, 60)
-            assert child.request({"op": "load", "module": "probe", "file": "probe.py", "expect": [function],
-                                  "cells": None}, 60)["status"] == "ok"
-            reply = child.request({"op": "call", "id": 1, "module": "probe", "function": function, "args": [],
-                                   "kwargs": {}, "stand_ins": [], "detect": False}, 60)
-            found.append(reply["value"])
+            child, value = _call_in_a_child(launcher, folder, SHARED_MEMORY_PROBE, function, [])
+            found.append(value)
             child.kill()
         finally:
             shutil.rmtree(folder, ignore_errors=True)
