@@ -966,6 +966,47 @@ class _ShortNames:
         sys.modules[module.__name__] = importlib.import_module(self.aliases[module.__name__])
 
 
+class _WrittenFiles:
+    """Modules a notebook wrote with ``%%writefile helpers.py``, for its own ``import helpers``.
+
+    Served from memory, as the cell that wrote each one: the submission's
+    folder is read-only, and nothing here may depend on the disk.
+    """
+
+    sources = {}  # module name -> (source, cell file name); one notebook per child
+
+    @classmethod
+    def install(cls, sources):
+        cls.sources.update(sources)
+        if sources and not any(isinstance(finder, cls) for finder in sys.meta_path):
+            sys.meta_path.insert(0, cls())
+
+    def find_spec(self, name, path=None, target=None):
+        if path is None and name in self.sources:
+            return importlib.util.spec_from_loader(name, self)
+        return None
+
+    def create_module(self, spec):
+        return None
+
+    def exec_module(self, module):
+        source, filename = self.sources[module.__name__]
+        exec(compile(source, filename, "exec", dont_inherit=True), module.__dict__)  # noqa: S102 - untrusted side
+
+
+def _written_file(source):
+    """``(module name, appends, body)`` for a ``%%writefile NAME.py`` cell (the body keeps its line numbers)."""
+    lines = source.splitlines()
+    words = lines[0].split() if lines else []
+    if not words or words[0] != "%%writefile":
+        return None
+    appends = "-a" in words[1:] or "--append" in words[1:]
+    names = [w for w in words[1:] if not w.startswith("-")]
+    if len(names) != 1 or not names[0].endswith(".py") or not names[0][:-3].isidentifier():
+        return None
+    return names[0][:-3], appends, "\n" + "\n".join(lines[1:]) + "\n"
+
+
 def _import_file(name, path):
     """Import a student module by its dotted name (its folder is on sys.path)."""
     if not os.path.exists(path):
@@ -976,9 +1017,12 @@ def _import_file(name, path):
 # -- notebooks ----------------------------------------------------------------
 
 KEPT_STATEMENTS = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-# Run only when they set a name the kept code reads: EPS = np.finfo(float).eps, ArrayLike = Union[...],
+# Run when they set a name the kept code reads: EPS = np.finfo(float).eps, ArrayLike = Union[...],
 # predict = functools.partial(...), try: from scipy.special import expit / except ImportError: def expit...
-DEFINING_STATEMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Try, ast.If, ast.With)
+DEFINING_STATEMENTS = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Try, ast.If, ast.With, ast.Match)
+# Run when they change such a name, and everything they read is there already: SETTINGS.update(...),
+# a loop filling a table, sigmoid = np.vectorize(sigmoid) (but not auc = auc(fpr, tpr) after training).
+TOUCHING_STATEMENTS = DEFINING_STATEMENTS + (ast.For, ast.While, ast.Expr)
 PYTHON_CELL_MAGICS = ("time", "timeit", "capture", "prun")  # their body is Python, run once here
 
 
@@ -1007,7 +1051,7 @@ def _strip_ipython(source):
     out = []
     for line in lines:
         stripped = line.lstrip()
-        if (stripped.startswith(("%", "!")) or (stripped.endswith("?") and not stripped.startswith("#"))
+        if (stripped.startswith(("%", "!")) or ("?" in stripped and _HELP.fullmatch(stripped))
                 or _SHELL_ASSIGNMENT.match(stripped)):
             out.append(line[: len(line) - len(stripped)] + "pass  # " + stripped)
         else:
@@ -1016,6 +1060,7 @@ def _strip_ipython(source):
 
 
 _SHELL_ASSIGNMENT = re.compile(r"[\w\s,.\[\]()*]+=\s*[!%]")  # files = !ls, t = %timeit -o f(x)
+_HELP = re.compile(r"\?{0,2}[\w.*]+\?{0,2}")  # np.exp?, ?np.exp, np.*exp*?? (not a comment ending in "?")
 
 
 def _reads_and_writes(statement):
@@ -1028,11 +1073,7 @@ def _reads_and_writes(statement):
     except (SyntaxError, ValueError, RecursionError):
         return set(), set()
     writes = {s.get_name() for s in table.get_symbols() if s.is_assigned() or s.is_imported()}
-    for target in getattr(statement, "targets", None) or [getattr(statement, "target", None)]:
-        while isinstance(target, (ast.Attribute, ast.Subscript)):
-            target = target.value
-        if isinstance(target, ast.Name):
-            writes.add(target.id)
+    writes |= _changed_in_place(statement)
     reads, tables = set(), [table]
     while tables:
         scope = tables.pop()
@@ -1043,19 +1084,54 @@ def _reads_and_writes(statement):
     return reads, writes
 
 
+def _changed_in_place(statement):
+    """Names a statement changes without rebinding them: ``CONFIG["eps"] = ...``, ``SETTINGS.update(...)``.
+
+    Anywhere in the statement (a loop filling a table), but not inside the
+    functions, classes and lambdas it defines: those run only when called.
+    """
+    names, nodes = set(), [statement]
+    while nodes:
+        node = nodes.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.Assign):
+            targets = node.targets
+        elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+            targets = [node.target]
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) \
+                and isinstance(node.value.func, ast.Attribute):
+            targets = [node.value.func.value]  # the object whose method is called
+        else:
+            targets = []
+        for target in targets:
+            while isinstance(target, (ast.Attribute, ast.Subscript)):
+                target = target.value
+            if isinstance(target, ast.Name):
+                names.add(target.id)
+        nodes.extend(ast.iter_child_nodes(node))
+    return names
+
+
 def _chosen_statements(statements, expect):
     """Which of a notebook's ``(cell, statement)`` pairs run: definitions, and what the graded ones need.
 
     Imports, functions, classes and constants always run. An assignment (or a
-    ``try``, ``if`` or ``with`` block) runs when it sets a name that a graded
-    function reads, directly or through the code it needs: a helper constant,
-    a type alias, a function built by ``functools.partial``. Loading data,
-    training, plotting and printing set nothing of the kind, so they stay out.
+    ``try``, ``if``, ``with`` or ``match`` block) runs when it provides a name
+    that a graded function reads, directly or through the code it needs: a
+    helper constant, a type alias, a function built by ``functools.partial``;
+    what it reads is then needed too. A statement that only changes such a
+    name (a definition's name rebound, a table filled in place, a method
+    called on it) runs when everything it reads is there already, and pulls
+    nothing in: ``auc = auc(fpr, tpr)`` at the end of a notebook must not
+    bring its whole training along. Loading data, training, plotting and
+    printing provide nothing the functions read, so they stay out.
     """
     analysed = [_reads_and_writes(statement) for _, statement in statements]
     chosen = [isinstance(statement, KEPT_STATEMENTS) or (
         isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None
         and _is_constant_expression(statement.value)) for _, statement in statements]
+    available = set(dir(builtins)).union(*(writes for (_, writes), keep in zip(analysed, chosen) if keep))
     counted = [False] * len(statements)  # whether a statement's reads are needed yet
     needed = set(expect)
     grown = True
@@ -1064,9 +1140,14 @@ def _chosen_statements(statements, expect):
         for index, ((_, statement), (reads, writes)) in enumerate(zip(statements, analysed)):
             if counted[index] or not writes & needed:
                 continue
-            if chosen[index] or isinstance(statement, DEFINING_STATEMENTS):
+            provides = isinstance(statement, DEFINING_STATEMENTS) and (writes & needed) - available
+            if chosen[index] or provides:
                 chosen[index] = counted[index] = grown = True
                 needed |= reads
+                available |= writes
+            elif isinstance(statement, TOUCHING_STATEMENTS) and reads - writes <= available:  # (a loop's variable)
+                chosen[index] = counted[index] = grown = True
+                available |= writes
     return chosen
 
 
@@ -1083,9 +1164,16 @@ def _module_from_cells(name, cells, expect=()):
     module = types.ModuleType(name)
     module.__file__ = None
     sys.modules[name] = module
-    notes, statements = [], []
+    notes, statements, written = [], [], {}
     for number, source in enumerate(cells, start=1):
         filename = f"<cell {number}>"
+        wrote = _written_file(source)
+        if wrote is not None:
+            module_name, appends, body = wrote
+            before = written.get(module_name, ("", filename))[0] if appends else ""
+            written[module_name] = (before + body, filename)
+            linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
+            continue
         cleaned = _strip_ipython(source)
         if cleaned is None:
             continue
@@ -1096,6 +1184,7 @@ def _module_from_cells(name, cells, expect=()):
             notes.append(f"cell {number} has a syntax error (line {error.lineno}: {error.msg}); it was skipped")
             continue
         statements.extend((number, statement) for statement in tree.body)
+    _WrittenFiles.install(written)
     future_flags = 0
     for (number, statement), chosen in zip(statements, _chosen_statements(statements, expect)):
         if not chosen:

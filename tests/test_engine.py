@@ -138,12 +138,32 @@ def test_a_notebook_keeps_what_its_functions_need_and_leaves_out_the_rest(tmp_pa
         "bernoulli_log_likelihood = functools.partial(_log_likelihood, log=np.log)",
         "bernoulli_mle = bernoulli_mle if True else None\nbernoulli_log_likelihood(0.5, [1, 0])",
         "bernoulli_mle = bernoulli_mle([1, 0, 1])  # the name reused for a number, at the end of the notebook",
+        "bernoulli_log_likelihood = bernoulli_log_likelihood(0.5, DATA)  # would need the data: left out",
     ]
     grade = grade_path(write_notebook(tmp_path / "alice.ipynb", cells), only=MLE, limits=Limits(load=10.0))
     assert [(f.name, f.status) for f in grade.functions] == [
         ("bernoulli_log_likelihood", "passed"), ("bernoulli_mle", "passed")]
     assert any("sets bernoulli_mle to data" in note for note in grade.notes), grade.notes
     assert not any("missing.csv" in note for note in grade.notes), grade.notes  # the data were never loaded
+
+
+def test_a_notebook_runs_what_changes_a_needed_name_in_place(tmp_path):
+    """A table filled by a loop or a method, a match block, help lines, and a module written by %%writefile."""
+    mle = GOOD_MLE.replace("return float(y.mean())", "return float(SETTINGS['scale'] * TABLE[1] * mean(y))")
+    mle = mle.replace("zeros = y.size - ones", "zeros = y.size - ones  # why not len(y)?")
+    cells = [
+        "import numpy as np\nSETTINGS = {}\nTABLE = {}\nBACKEND = 'numpy'",
+        "SETTINGS.update(scale=1.0)\nfor key in (0, 1):\n    TABLE[key] = float(key)",
+        "match BACKEND:\n    case 'numpy':\n        _log = np.log\n    case _:\n        _log = None",
+        "?np.log\nnp.log?",
+        "%%writefile helpers.py\nimport numpy as np\n",
+        "%%writefile -a helpers.py\ndef mean(y):\n    return np.mean(y)\n",
+        "from helpers import mean",
+        mle.replace("ones * np.log(p)", "ones * _log(p)"),
+    ]
+    grade = grade_path(write_notebook(tmp_path / "bob.ipynb", cells), only=MLE)
+    assert [(f.name, f.status) for f in grade.functions] == [
+        ("bernoulli_log_likelihood", "passed"), ("bernoulli_mle", "passed")], (grade.notes, grade.functions)
 
 
 def test_a_helper_package_inside_exercises_comes_along(tmp_path):
