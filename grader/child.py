@@ -645,15 +645,16 @@ class _RuntimeSeal:
 
 
 def _rebind_captured(modules, swaps):
-    """Put each stand-in in place of its original wherever the modules' functions hold it other than by name.
+    """Put each stand-in in place of its original wherever the student's code holds it other than by name.
 
-    ``swaps`` maps ``id(original)`` to ``(original, stand-in)``. A default
-    argument (``def predict_proba(X, w, link=sigmoid)``), a closure
-    (``log_likelihood_gradient = make_gradient(sigmoid)``) or a
-    ``functools.partial`` (``partial(gradient_with, sigmoid)``) keeps the
-    student's own dependency when its name is rebound. One walk for all the
-    stand-ins of a call; returns what puts each one back (callables, to be
-    called in reverse order).
+    ``swaps`` maps ``id(original)`` to ``(original, stand-in)``. Rebinding a
+    name misses a default argument (``def predict_proba(X, w, link=sigmoid)``),
+    a closure (``make_gradient(sigmoid)``), a ``functools.partial``, a list,
+    dict or tuple of functions (``LINKS = {"logistic": sigmoid}``), a class
+    attribute (``link = staticmethod(sigmoid)``) and a method reached through
+    ``self`` (``sigmoid = model.sigmoid``, then ``self.sigmoid(...)`` inside
+    ``model.predict_proba``). One walk for all the stand-ins of a call;
+    returns what puts each one back (callables, to be called in reverse order).
     """
     def swapped(value):
         found = swaps.get(id(value))
@@ -663,15 +664,23 @@ def _rebind_captured(modules, swaps):
         return any(swapped(v) is not v for v in values)
 
     undo = []
+    for original, replacement in swaps.values():
+        owner = getattr(original, "__self__", None)
+        if isinstance(original, types.MethodType) and isinstance(getattr(owner, "__dict__", None), dict) \
+                and not isinstance(owner, (type, types.ModuleType)):
+            name = original.__func__.__name__  # the instance's own attribute now shadows the method
+            undo.append(functools.partial(_put_attribute, owner, name, owner.__dict__.get(name, _MISSING)))
+            owner.__dict__[name] = replacement
     for module in modules:
-        for value in list(vars(module).values()):
+        namespace = vars(module)
+        for key, value in list(namespace.items()):
             if isinstance(value, types.FunctionType):
                 if value.__defaults__ and held(value.__defaults__):
                     undo.append(functools.partial(setattr, value, "__defaults__", value.__defaults__))
                     value.__defaults__ = tuple(map(swapped, value.__defaults__))
                 if value.__kwdefaults__ and held(value.__kwdefaults__.values()):
                     undo.append(functools.partial(setattr, value, "__kwdefaults__", value.__kwdefaults__))
-                    value.__kwdefaults__ = {key: swapped(v) for key, v in value.__kwdefaults__.items()}
+                    value.__kwdefaults__ = {name: swapped(v) for name, v in value.__kwdefaults__.items()}
                 for cell in value.__closure__ or ():
                     try:
                         contents = cell.cell_contents
@@ -684,10 +693,32 @@ def _rebind_captured(modules, swaps):
                     (value.func,), value.args, value.keywords.values())):
                 state = value.__reduce__()[2]
                 undo.append(functools.partial(value.__setstate__, state))
-                func, args, keywords, namespace = state
+                func, args, keywords, extra = state
                 value.__setstate__((swapped(func), tuple(map(swapped, args)),
-                                    {key: swapped(v) for key, v in keywords.items()}, namespace))
+                                    {name: swapped(v) for name, v in keywords.items()}, extra))
+            elif type(value) in (list, dict):
+                items = value.items() if type(value) is dict else enumerate(value)
+                for position, item in [(k, v) for k, v in items if swapped(v) is not v]:
+                    undo.append(functools.partial(value.__setitem__, position, item))
+                    value[position] = swapped(item)
+            elif type(value) is tuple and held(value):
+                undo.append(functools.partial(namespace.__setitem__, key, value))
+                namespace[key] = tuple(map(swapped, value))
+            elif isinstance(value, type) and value.__module__ == module.__name__:
+                for name, member in list(vars(value).items()):
+                    inner = member.__func__ if isinstance(member, staticmethod) else member
+                    if swapped(inner) is not inner:
+                        undo.append(functools.partial(setattr, value, name, member))
+                        setattr(value, name, staticmethod(swapped(inner)))
     return undo
+
+
+def _put_attribute(instance, name, value):
+    """Set (or, for ``_MISSING``, remove) an attribute in an instance's own ``__dict__``."""
+    if value is _MISSING:
+        instance.__dict__.pop(name, None)
+    else:
+        instance.__dict__[name] = value
 
 
 def _tampering(message):

@@ -267,8 +267,17 @@ def _gradient_with(link, X, y, w):
     "def _made_with(link):\n    def log_likelihood_gradient(X, y, w):\n        return _gradient_with(link, X, y, w)\n"
     "    return log_likelihood_gradient\n\nlog_likelihood_gradient = _made_with(sigmoid)\n",
     "import functools\nlog_likelihood_gradient = functools.partial(_gradient_with, sigmoid)\n",
-], ids=["default", "keyword default", "closure", "partial"])
-def test_a_dependency_held_by_a_default_closure_or_partial_gets_its_stand_in(tmp_path, held):
+    "LINKS = {'logistic': sigmoid}\n\ndef log_likelihood_gradient(X, y, w):\n"
+    "    return _gradient_with(LINKS['logistic'], X, y, w)\n",
+    "LINKS = [sigmoid]\n\ndef log_likelihood_gradient(X, y, w):\n    return _gradient_with(LINKS[0], X, y, w)\n",
+    "LINKS = (sigmoid,)\n\ndef log_likelihood_gradient(X, y, w):\n    return _gradient_with(LINKS[0], X, y, w)\n",
+    "class _Link:\n    f = staticmethod(sigmoid)\n\ndef log_likelihood_gradient(X, y, w):\n"
+    "    return _gradient_with(_Link.f, X, y, w)\n",
+    "_wrong = sigmoid\n\nclass _Model:\n    def sigmoid(self, z):\n        return _wrong(z)\n\n"
+    "    def log_likelihood_gradient(self, X, y, w):\n        return _gradient_with(self.sigmoid, X, y, w)\n\n"
+    "_model = _Model()\nsigmoid = _model.sigmoid\nlog_likelihood_gradient = _model.log_likelihood_gradient\n",
+], ids=["default", "keyword default", "closure", "partial", "dict", "list", "tuple", "class attribute", "method"])
+def test_a_dependency_held_other_than_by_name_gets_its_stand_in(tmp_path, held):
     """A wrong sigmoid is charged to sigmoid only, however the gradient holds on to it."""
     source = (ROOT / "solutions" / "logistic.py").read_text()
     source = source.replace("result = np.where(", "result = 0.9 * np.where(", 1)
@@ -571,7 +580,8 @@ def test_a_function_whose_dependencies_passed_is_kept_from_a_pass_with_them(tmp_
     assert all(f.status == "passed" for f in grade.functions)
     assert passes == [("sigmoid", (), False), ("predict_proba", (), True),
                       ("auc_by_C", ("sklearn_models.sklearn_predict_proba", "evaluation.roc_curve",
-                                    "evaluation.auc"), False)]  # (its stand-ins spare scikit-learn fits)
+                                    "evaluation.auc", "evaluation.confusion_matrix"),
+                       False)]  # (its stand-ins spare scikit-learn fits)
 
 
 @pytest.mark.parametrize("changes", [

@@ -239,6 +239,7 @@ SKLEARN_PREDICT_PROBA = Exercise(
         Mistake("mutates_input", "Your function changes one of its inputs; hand scikit-learn the data (or a copy) "
                 "and leave the caller's arrays alone.", error=r"read-only"),
     ),
+    depends_on=("logistic.sigmoid",),  # sigmoid(model.decision_function(X)) is the same probability
 )
 
 
@@ -352,7 +353,8 @@ AUC_BY_C = Exercise(
         unchanged(points=0.5, strategy=auc_calls(), max_examples=5,
                   hint="Pass the inputs to scikit-learn (or np.asarray copies); never modify them."),
     ),
-    depends_on=("sklearn_models.sklearn_predict_proba", "evaluation.roc_curve", "evaluation.auc"),
+    depends_on=("sklearn_models.sklearn_predict_proba", "evaluation.roc_curve", "evaluation.auc",
+                "evaluation.confusion_matrix"),
     own_dependencies_first=False,  # the stand-in's answers spare a fit per C: about 0.15 s a submission
     mistakes=(
         Mistake("class_zero_proba", "Your AUCs are 1 - AUC: you score with the probability of class 0. "
