@@ -357,36 +357,23 @@ class Server:
     # -- stand-ins for the student's own dependencies -------------------------
 
     def _install_stand_ins(self, stand_ins):
-        """Rebind each dependency, wherever the student's modules hold it; return an undo."""
-        undo, swaps = [], {}
+        """Put a stand-in in place of each dependency, wherever the student's code holds it; return an undo."""
         if not stand_ins:
             return lambda: None
-        student_modules = self._student_modules()
+        undo, swaps = [], {}
         for target, home, name in stand_ins:
             home_module = self.modules.get(home)
             original = getattr(home_module, name, None) if home_module is not None else None
             replacement = self._make_stand_in(target, name)
-            for module in student_modules:
-                namespace = module.__dict__
-                for key, value in list(namespace.items()):
-                    if (original is not None and value is original) or (module is home_module and key == name):
-                        undo.append((namespace, key, value))
-                        namespace[key] = replacement
-            if home_module is not None and name not in home_module.__dict__:
-                undo.append((home_module.__dict__, name, _MISSING))
-                home_module.__dict__[name] = replacement
             if original is not None:
                 swaps[id(original)] = (original, replacement)
-
-        undo_captured = _rebind_captured(student_modules, swaps) if swaps else []
+            elif home_module is not None:  # the module lacks it: a call by that name still gets the stand-in
+                undo.append(functools.partial(_put, home_module, name, home_module.__dict__.get(name, _MISSING)))
+                home_module.__dict__[name] = replacement
+        undo += _rebind(self._student_modules(), swaps) if swaps else []
 
         def restore():
-            for namespace, key, value in reversed(undo):
-                if value is _MISSING:
-                    namespace.pop(key, None)
-                else:
-                    namespace[key] = value
-            for put_back in reversed(undo_captured):
+            for put_back in reversed(undo):
                 put_back()
         return restore
 
@@ -644,15 +631,16 @@ class _RuntimeSeal:
         return [str(name)[:60] for name in changed[:5]]
 
 
-def _rebind_captured(modules, swaps):
-    """Put each stand-in in place of its original wherever the student's code holds it other than by name.
+def _rebind(modules, swaps):
+    """Put each stand-in in place of its original wherever the student's modules hold it.
 
-    ``swaps`` maps ``id(original)`` to ``(original, stand-in)``. Rebinding a
-    name misses a default argument (``def predict_proba(X, w, link=sigmoid)``),
-    a closure (``make_gradient(sigmoid)``), a ``functools.partial``, a list,
-    dict or tuple of functions (``LINKS = {"logistic": sigmoid}``), a class
-    attribute (``link = staticmethod(sigmoid)``) and a method reached through
-    ``self`` (``sigmoid = model.sigmoid``, then ``self.sigmoid(...)`` inside
+    ``swaps`` maps ``id(original)`` to ``(original, stand-in)``. Besides a
+    module's own names, that is a default argument (``def predict_proba(X, w,
+    link=sigmoid)``), a closure (``make_gradient(sigmoid)``), a
+    ``functools.partial``, a list, dict or tuple of functions (``LINKS =
+    {"logistic": sigmoid}``), a class attribute (``link =
+    staticmethod(sigmoid)``) and a method reached through ``self``
+    (``sigmoid = model.sigmoid``, then ``self.sigmoid(...)`` inside
     ``model.predict_proba``). One walk for all the stand-ins of a call;
     returns what puts each one back (callables, to be called in reverse order).
     """
@@ -669,12 +657,15 @@ def _rebind_captured(modules, swaps):
         if isinstance(original, types.MethodType) and isinstance(getattr(owner, "__dict__", None), dict) \
                 and not isinstance(owner, (type, types.ModuleType)):
             name = original.__func__.__name__  # the instance's own attribute now shadows the method
-            undo.append(functools.partial(_put_attribute, owner, name, owner.__dict__.get(name, _MISSING)))
+            undo.append(functools.partial(_put, owner, name, owner.__dict__.get(name, _MISSING)))
             owner.__dict__[name] = replacement
     for module in modules:
         namespace = vars(module)
         for key, value in list(namespace.items()):
-            if isinstance(value, types.FunctionType):
+            if swapped(value) is not value:  # the module's own name for it (or one of its own)
+                undo.append(functools.partial(namespace.__setitem__, key, value))
+                namespace[key] = swapped(value)
+            elif isinstance(value, types.FunctionType):
                 if value.__defaults__ and held(value.__defaults__):
                     undo.append(functools.partial(setattr, value, "__defaults__", value.__defaults__))
                     value.__defaults__ = tuple(map(swapped, value.__defaults__))
@@ -713,14 +704,6 @@ def _rebind_captured(modules, swaps):
     return undo
 
 
-def _put_attribute(instance, name, value):
-    """Set (or, for ``_MISSING``, remove) an attribute in an instance's own ``__dict__``."""
-    if value is _MISSING:
-        instance.__dict__.pop(name, None)
-    else:
-        instance.__dict__[name] = value
-
-
 def _tampering(message):
     """A load error (as :meth:`Server._describe` makes them) for a submission that changed the runtime."""
     message += "; that was undone, and nothing of this module is graded"
@@ -729,14 +712,14 @@ def _tampering(message):
 
 
 def _put(owner, key, value):
-    """Set (or, for ``_MISSING``, delete) ``key`` in a module's or a class's namespace."""
-    if isinstance(owner, type):
+    """Set (or, for ``_MISSING``, remove) ``key`` in a class's, a module's or an instance's own namespace."""
+    if isinstance(owner, type):  # (a class's namespace is read-only: through setattr)
         if value is _MISSING:
             delattr(owner, key)
         else:
             setattr(owner, key, value)
     elif value is _MISSING:
-        del owner.__dict__[key]
+        owner.__dict__.pop(key, None)
     else:
         owner.__dict__[key] = value
 

@@ -162,6 +162,20 @@ def probe(other):
 '''
 
 
+def _zygote_scratch(slot):
+    """A strict launcher of this slot and the folder its zygote's children see, or a skip."""
+    from grader import sandbox
+
+    try:
+        launcher = confinement.launcher_for("strict", slot=slot)
+    except ConfinementError as error:
+        pytest.skip(str(error))
+    root = sandbox.scratch_root(launcher)
+    if root is None:
+        pytest.skip("this machine refuses nested namespaces: children get a fresh bubblewrap each")
+    return launcher, root
+
+
 def _call_in_a_child(launcher, folder, source, function, args):
     """A child for ``source`` (as probe.py) in ``folder``, and what ``function(*args)`` returned there."""
     from grader import sandbox
@@ -180,15 +194,7 @@ def _call_in_a_child(launcher, folder, source, function, args):
 
 def test_a_child_of_the_sandboxed_zygote_sees_its_own_submission_only_and_dies_whole(tmp_path):
     """Forked from the zygote, not started afresh: its own pid namespace, /tmp and submission; nothing survives."""
-    from grader import sandbox
-
-    try:
-        launcher = confinement.launcher_for("strict", slot=778)
-    except ConfinementError as error:
-        pytest.skip(str(error))
-    root = sandbox.scratch_root(launcher)
-    if root is None:
-        pytest.skip("this machine refuses nested namespaces: children get a fresh bubblewrap each")
+    launcher, root = _zygote_scratch(slot=778)
     mine, other = Path(tempfile.mkdtemp(dir=root)), Path(tempfile.mkdtemp(dir=root))
     try:
         secret = other / "submission" / "answers.txt"
@@ -242,15 +248,7 @@ def find_segment():
 
 def test_a_childs_system_v_shared_memory_ends_with_it(tmp_path):
     """Each child has its own IPC namespace: a segment left behind is neither a channel nor held memory."""
-    from grader import sandbox
-
-    try:
-        launcher = confinement.launcher_for("strict", slot=779)
-    except ConfinementError as error:
-        pytest.skip(str(error))
-    root = sandbox.scratch_root(launcher)
-    if root is None:
-        pytest.skip("this machine refuses nested namespaces: children get a fresh bubblewrap each")
+    launcher, root = _zygote_scratch(slot=779)
     found = []
     for function in ("leave_segment", "find_segment"):
         folder = Path(tempfile.mkdtemp(dir=root))

@@ -92,6 +92,13 @@ def test_same_submission_same_report(tmp_path):
     assert "wrong" in first
 
 
+def write_notebook(path, cells):
+    notebook = {"cells": [{"cell_type": "code", "source": c, "metadata": {}, "outputs": [], "execution_count": None}
+                          for c in cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path.write_text(json.dumps(notebook))
+    return path
+
+
 def test_notebook_grades_like_the_same_code_as_py(tmp_path):
     """Cells that load data, plot, use magics or fail do not stop the functions from being graded."""
     cells = [
@@ -103,23 +110,13 @@ def test_notebook_grades_like_the_same_code_as_py(tmp_path):
         "print(bernoulli_mle([1, 0, 1]))\nbernoulli_log_likelihood?",
         "for i in range(10**9):\n    pass",
     ]
-    notebook = {"cells": [{"cell_type": "code", "source": c, "metadata": {}, "outputs": [], "execution_count": None}
-                          for c in cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    nb_path = tmp_path / "alice.ipynb"
-    nb_path.write_text(json.dumps(notebook))
+    nb_path = write_notebook(tmp_path / "alice.ipynb", cells)
     py_path = write(tmp_path, "alice.py", GOOD_MLE)
     from_notebook = grade_path(nb_path, only=MLE)
     from_py = grade_path(py_path, only=MLE)
     assert [(f.name, f.status, f.points) for f in from_notebook.functions] == \
            [(f.name, f.status, f.points) for f in from_py.functions]
     assert from_notebook.total == 10
-
-
-def write_notebook(path, cells):
-    notebook = {"cells": [{"cell_type": "code", "source": c, "metadata": {}, "outputs": [], "execution_count": None}
-                          for c in cells], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-    path.write_text(json.dumps(notebook))
-    return path
 
 
 def test_a_notebook_keeps_what_its_functions_need_and_leaves_out_the_rest(tmp_path):
