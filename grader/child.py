@@ -249,10 +249,14 @@ class Server:
             status, error = "error", self._describe(exc)
             module = None
         tampered = self._broken()
+        left = _stop_left_running()
         if tampered:
             self.modules.pop(name, None)
             module, status, error = None, "error", _tampering(f"importing it changed the grader's own code "
                                                                 f"({', '.join(tampered)})")
+        elif left:
+            self.modules.pop(name, None)
+            module, status, error = None, "error", _left_behind(left)
         functions = {}
         for function in expect:
             if module is None or not hasattr(module, function):
@@ -279,8 +283,8 @@ class Server:
         finally:
             self.streaming = False
         self.stop_requested = False
-        # Once a batch, not once a call: the seal's look costs about 15 us.
-        self.send({"op": "batch_done", "done": done, "tampered": self._broken()})
+        # Once a batch, not once a call: the seal's look costs about 15 us, the look for processes about 30.
+        self.send({"op": "batch_done", "done": done, "tampered": self._broken(), "left_running": _stop_left_running()})
 
     def op_call(self, message):
         module = self.modules.get(message["module"])
@@ -316,9 +320,12 @@ class Server:
                     value = None
         finally:
             restore()
-        tampered = [] if message.get("batched") else self._broken()  # (a batch's calls: see op_batch)
-        if tampered:
-            reply["tampered"] = tampered
+        if not message.get("batched"):  # (a batch's calls: see op_batch)
+            tampered, left = self._broken(), _stop_left_running()
+            if tampered:
+                reply["tampered"] = tampered
+            if left:
+                reply["left_running"] = left
         if before is not None:
             reply["mutated"] = [i for i, (b, a) in enumerate(zip(before, map(_snapshot, arguments))) if b != a]
         if reply["outcome"] == "returned":
@@ -702,6 +709,99 @@ def _rebind(modules, swaps):
                         undo.append(functools.partial(setattr, value, name, member))
                         setattr(value, name, staticmethod(swapped(inner)))
     return undo
+
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def _adopt_orphans():
+    """Make this process the parent of every orphan below it, so that :func:`_stop_left_running` sees them.
+
+    (The first process of a pid namespace is that already; without one, on
+    a laptop, this makes it so.)
+    """
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: only direct children are seen
+        pass
+
+
+def _children():
+    """Pids of this process's children, exited ones included."""
+    pids = []
+    try:
+        threads = os.listdir("/proc/self/task")
+    except OSError:
+        return pids
+    for thread in threads:  # (a child belongs to the thread that forked it)
+        try:
+            with open(f"/proc/self/task/{thread}/children", "rb") as file:
+                pids += map(int, file.read().split())
+        except FileNotFoundError:  # a kernel without CONFIG_PROC_CHILDREN: by the parent pid of each process
+            return _children_by_parent()
+        except (OSError, ValueError):
+            continue
+    return pids
+
+
+def _children_by_parent():
+    own, pids = os.getpid(), []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as file:
+                    if int(file.read().rsplit(b")", 1)[1].split()[1]) == own:
+                        pids.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+    return pids
+
+
+def _stop_left_running(rounds=100):
+    """Kill every process the student's code left running; return how many there were.
+
+    A function must be done when it returns: a process it started and left
+    running (a double fork, a pool never closed, ``subprocess.Popen`` never
+    waited for) could go on working, or waiting, between the grader's calls.
+    This process adopts every orphan below it (see :func:`_adopt_orphans`),
+    so such a process is its child, or the child of one: each is killed, and
+    what it started comes up to here in turn. A child that has exited is
+    only reaped and not counted: it runs no more.
+    """
+    stopped = set()
+    for _ in range(rounds):
+        running = []
+        for pid in _children():
+            try:
+                if os.waitpid(pid, os.WNOHANG)[0] == 0:
+                    running.append(pid)
+            except ChildProcessError:
+                continue
+        if not running:
+            break
+        for pid in running:
+            stopped.add(pid)
+            try:
+                os.kill(pid, 9)
+            except (ProcessLookupError, PermissionError):
+                pass
+        for pid in running:
+            try:
+                os.waitpid(pid, 0)
+            except ChildProcessError:
+                pass
+    return len(stopped)
+
+
+def _left_behind(count):
+    """A load error for a module whose import left processes running (see :func:`_stop_left_running`)."""
+    message = (f"importing it left {count} process{'es' if count > 1 else ''} running; "
+               f"{'they were' if count > 1 else 'it was'} stopped, and nothing of this module is graded. "
+               "Start no process at module level, and wait for every process you start")
+    return {"exc_type": "ProcessLeftRunning", "message": message, "traceback": f"ProcessLeftRunning: {message}",
+            "is_exception": True, "exc_bases": ["ProcessLeftRunning", "Exception", "BaseException", "object"]}
 
 
 def _tampering(message):
@@ -1261,6 +1361,7 @@ def serve(read_fd, write_fd):
     os.dup2(devnull, 1)
     os.dup2(devnull, 2)
     os.environ["MPLBACKEND"] = "Agg"
+    _adopt_orphans()
     profile_path = os.environ.pop("LRG_CHILD_PROFILE", None)
     times_path = os.environ.pop("LRG_CHILD_TIMES", None)
     if times_path:  # bench/: the CPU time of the submission's own code (confinement off only)

@@ -224,7 +224,8 @@ class FunctionUnderTest:
         self._batch = None
         self._recording = None
         self._inspects = ()  # what the running check reads besides values (Check.inspects)
-        self.tampered = []  # what the child's runtime seal found changed (see ``_note_tampering``)
+        self.tampered = []  # what the child's runtime seal found changed (see ``_note_misbehaviour``)
+        self.left_running = 0  # processes the function left running, which the child stopped
 
     def __call__(self, *args, **kwargs):
         """Call the function under test; return its Outcome (see the module docstring)."""
@@ -298,8 +299,8 @@ class FunctionUnderTest:
         if reply.get("op") != "result" or reply.get("id") != expected_id:
             self.session.child.kill()
             raise Fatal("crashed", "the call sent the grader something other than its result", example)
-        self._note_tampering(reply)
-        self.raise_if_tampered(example)
+        self._note_misbehaviour(reply)
+        self.raise_if_misbehaved(example)
         if reply.get("sklearn_tripped") is True and not watched and _detects_sklearn(function_name):
             return self._send_call(function_name, unit_name, example, stand_ins, watch=True)
         self._keep_output(reply.get("stdout"))
@@ -400,7 +401,7 @@ class FunctionUnderTest:
             while True:
                 reply = batch.child.request_reply(time.monotonic() + self.limits.call, self._answer_oracle)
                 if reply.get("op") == "batch_done":
-                    self._note_tampering(reply)
+                    self._note_misbehaviour(reply)
                     return
                 if reply.get("op") != "result":
                     batch.child.kill()
@@ -408,17 +409,27 @@ class FunctionUnderTest:
         except sandbox.ChildError:
             return  # the child was killed; the next call starts a fresh one
 
-    def _note_tampering(self, reply):
-        """Keep what the child's runtime seal found changed after a call or a batch (see ``child._RuntimeSeal``)."""
+    def _note_misbehaviour(self, reply):
+        """Keep what the child found after a call or a batch: a changed runtime (see ``child._RuntimeSeal``),
+        processes left running (``child._stop_left_running``)."""
         found = [str(name)[:60] for name in reply.get("tampered") or [] if isinstance(name, str)]
         self.tampered = (self.tampered + found)[:5]
+        left = reply.get("left_running")
+        if type(left) is int and left > 0:
+            self.left_running = max(self.left_running, min(left, 1_000_000))
 
-    def raise_if_tampered(self, example=None):
-        """Stop grading this function when its code changed the grader's runtime in the child."""
+    def raise_if_misbehaved(self, example=None):
+        """Stop grading this function when its code changed the grader's runtime or left processes running."""
+        name = self.exercise.name
         if self.tampered:
-            raise Fatal("tampered", f"{self.exercise.name} changed the grader's own code "
-                        f"({', '.join(self.tampered)}); that was undone, and {self.exercise.name} scores 0. "
-                        "A submission must never touch the grader.", example)
+            raise Fatal("tampered", f"{name} changed the grader's own code ({', '.join(self.tampered)}); that was "
+                        f"undone, and {name} scores 0. A submission must never touch the grader.", example)
+        if self.left_running:
+            count = self.left_running
+            raise Fatal("crashed", f"{name} left {count} process{'es' if count > 1 else ''} running after it "
+                        f"returned; {'they were' if count > 1 else 'it was'} stopped, and {name} scores 0. A "
+                        "function must be done when it returns: wait for every process it starts (join it, or "
+                        "use a pool in a with block), and never leave one behind on purpose.", example)
 
     def _outcome(self, reply, example):
         outcome = reply.get("outcome")
@@ -630,8 +641,8 @@ def _run_checks(session, exercise, unit_name, limits, oracle, stream, stand_ins,
     for check in exercise.checks:
         try:
             failure = run_check(check, function, exercise.target, shrink=not until_failure)
-            function.finish_batch()  # (its end tells whether the batch's calls changed the grader's runtime)
-            function.raise_if_tampered()
+            function.finish_batch()  # (its end tells whether the batch's calls changed the runtime or left processes)
+            function.raise_if_misbehaved()
         except Fatal as fatal:
             function.finish_batch()
             if until_failure:

@@ -30,8 +30,7 @@ EXPECTED = {
     "memory_bomb": {"crashed", "wrong", "timed out"},
     "fork_bomb": {"wrong", "crashed", "timed out"},
     "thread_bomb": {"wrong", "crashed", "timed out"},
-    # Its answers are right until the process cap stops its forks; what matters is that nothing survives.
-    "double_fork": {"passed", "crashed", "wrong"},
+    "double_fork": {"crashed"},
     "kill_everything": {"crashed"},
     "output_flood": {"passed", "timed out"},
     "fake_passed": {"wrong"},
@@ -54,6 +53,12 @@ EXPECTED = {
     "module_exception": None,
     "missing_import": None,
     "tamper_at_import": None,
+}
+
+# What the reason given must say, where the status alone would not tell the attack was seen for what it is.
+REASON = {
+    "double_fork": "running after it returned",
+    "tamper_runtime": "changed the grader's own code",
 }
 
 
@@ -108,6 +113,7 @@ def test_attack_is_contained(name, strict_launcher, tmp_path, monkeypatch):
         assert concerned.status in EXPECTED[name], (concerned.status, concerned.detail, concerned.failures)
         if concerned.status != "passed":
             assert concerned.points < concerned.max_points
+        assert REASON.get(name, "") in (concerned.detail or ""), concerned.detail
         honest = functions["bernoulli_log_likelihood"]
         assert honest.status == "passed", (honest.detail, honest.failures)
     assert sandbox_processes() == [], "a process of the submission is still alive"

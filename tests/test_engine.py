@@ -3,6 +3,7 @@
 import json
 import re
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -225,6 +226,47 @@ def test_misbehaving_function_scores_zero_and_others_are_graded(tmp_path, body, 
     assert functions["bernoulli_mle"].status == status
     assert functions["bernoulli_mle"].points == 0
     assert functions["bernoulli_log_likelihood"].status == "passed"
+
+
+# A process each call leaves behind (bounded: it ends by itself within 20 s), and work done in processes
+# that are waited for (a pool in a with block, subprocess.run): only the first leaves anything running.
+LEAVES_A_PROCESS = "import subprocess, sys; subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(20)'])"
+WAITS_FOR_ITS_PROCESSES = """
+    import multiprocessing, subprocess
+    subprocess.run(["true"], check=True)
+    with multiprocessing.Pool(1) as pool:
+        assert pool.apply(abs, (-1,)) == 1
+"""
+
+
+def test_a_function_that_leaves_a_process_running_scores_zero(tmp_path):
+    """A process left running after the call returns is stopped, and costs its function (not the others)."""
+    source = GOOD_MLE.replace("    return float(y.mean())", f"    {LEAVES_A_PROCESS}\n    return float(y.mean())")
+    assert source != GOOD_MLE
+    started = time.monotonic()
+    functions = by_name(grade_path(write(tmp_path, "leaves.py", source), only=MLE))
+    assert time.monotonic() - started < 15, "the processes left behind were waited for, not stopped"
+    mle = functions["bernoulli_mle"]
+    assert mle.status == "crashed" and mle.points == 0
+    assert re.search(r"left \d+ process(es)? running after it returned", mle.detail), mle.detail
+    assert functions["bernoulli_log_likelihood"].status == "passed"
+
+
+def test_processes_a_function_waits_for_are_fine(tmp_path):
+    """A pool in a with block and subprocess.run leave nothing running: full marks."""
+    body = textwrap.indent(textwrap.dedent(WAITS_FOR_ITS_PROCESSES), "    ")
+    source = GOOD_MLE.replace("    return float(y.mean())", f"{body}    return float(y.mean())")
+    assert source != GOOD_MLE
+    functions = by_name(grade_path(write(tmp_path, "waits.py", source), only={"bernoulli_mle"}))
+    assert functions["bernoulli_mle"].status == "passed", functions["bernoulli_mle"].detail
+
+
+def test_a_module_that_leaves_a_process_running_at_import_is_not_graded(tmp_path):
+    """Started at module level and left running: the module does not load, and says why."""
+    functions = by_name(grade_path(write(tmp_path, "starts.py", LEAVES_A_PROCESS + "\n" + GOOD_MLE), only=MLE))
+    for function in functions.values():
+        assert function.status == "import error" and function.points == 0
+        assert "importing it left 1 process running" in function.detail
 
 
 def test_crash_traceback_is_trimmed_to_the_students_code(tmp_path):
