@@ -63,11 +63,17 @@ QUICK_FUNCTION_SECONDS = 20.0
 
 @dataclass(frozen=True)
 class Limits:
-    """Time limits, in seconds. Generous: machine load must never change a grade."""
+    """Time limits, in seconds. Generous: machine load must never change a grade.
+
+    ``submission`` bounds the grading of a whole submission (its imports
+    included), so that one far too slow submission cannot hold a worker
+    for half an hour: what is not graded by then scores 0 as timed out.
+    """
 
     call: float = 10.0
     load: float = 60.0
     function: float = 120.0
+    submission: float = 300.0
 
 
 @dataclass
@@ -116,6 +122,8 @@ class Session:
         self.child = None
         self.units = {}
         self.layers = []
+        self.deadline = None  # when the submission's time is up (``Limits.submission``), by time.monotonic()
+        self.ran_out_of_time = False  # a function was stopped, or not graded, because that time was up
 
     def _start(self):
         """Start a child and set it up (no student code runs yet); retry the grader's own failures."""
@@ -284,9 +292,13 @@ class FunctionUnderTest:
         return self._accept(reply, self.calls, function_name, example, unit_name, stand_ins, watched=watch)
 
     def _check_budget(self, example):
-        if time.monotonic() - self.started > self.limits.function:
+        now = time.monotonic()
+        if now - self.started > self.limits.function:
             raise Fatal("timed out", f"grading this function took more than {self.limits.function:g} s in all; "
                         "it is far too slow", example)
+        if self.session.deadline is not None and now > self.session.deadline:
+            self.session.ran_out_of_time = True
+            raise Fatal("timed out", _out_of_time(self.limits), example)
 
     def _accept(self, reply, expected_id, function_name, example, unit_name, stand_ins, watched=False):
         """Check a call's reply and keep what it printed; raise Fatal when it cannot be graded.
@@ -762,6 +774,7 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
         needed = {e.module for e in exercises} | {t.split(".")[0] for e in exercises for t in e.depends_on}
         submission.units = [u for u in submission.units if set(u.provides) & needed]
         session = Session(submission, staged, runtime, launcher, limits, exercises, preload)
+        session.deadline = time.monotonic() + limits.submission
         try:
             units = session.load()
             notes = []
@@ -772,21 +785,14 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
                     where = ", ".join(unit.provides) if len(unit.provides) == 1 else "the submission"
                     notes.append(f"{where} could not be imported: {status.error.get('exc_type')}: "
                                  f"{str(status.error.get('message'))[:300]}")
-            passed_functions = set()  # what passed every check: its dependents try the student's own version first
-            results = {}
-            for exercise in dependencies_first(exercises):
-                unit = next(u for u in submission.units if exercise.module in u.provides)
-                status = units[unit.module_name]
-                result = _grade_or_explain(session, exercise, unit, status, limits, oracle, stream, passed_functions)
-                if result.status == "timed out":
-                    # Load must never change a grade: a timeout stands only if
-                    # it happens again in a fresh child with the machine to itself.
-                    with exclusive():
-                        session.restart()
-                        result = _grade_or_explain(session, exercise, unit, status, limits, oracle)
-                results[exercise.target] = result
-                if result.status == "passed":
-                    passed_functions.add(exercise.target)
+            results = _grade_exercises(session, exercises, units, limits, oracle, stream, exclusive)
+            if session.ran_out_of_time:
+                # Load must never change a grade: the submission's time runs out
+                # only if it runs out again with the machine to itself.
+                with exclusive():
+                    session.restart()
+                    session.deadline, session.ran_out_of_time = time.monotonic() + limits.submission, False
+                    results = _grade_exercises(session, exercises, units, limits, oracle, False)
             functions = [results[exercise.target] for exercise in exercises]  # contract order again
         finally:
             session.close()
@@ -796,6 +802,37 @@ def grade_submission(submission, student, *, launcher=None, limits=Limits(), wor
     finally:
         if workdir is None:
             tempfolders.remove(scratch)
+
+
+def _grade_exercises(session, exercises, units, limits, oracle, stream, exclusive=contextlib.nullcontext):
+    """Grade each exercise of the loaded submission, each after what it depends on; return {target: result}.
+
+    A timed-out function is graded again, alone (inside ``exclusive``), so
+    that only its own slowness fails it. Once the submission's time is up
+    (``session.deadline``), what is left scores 0 as timed out.
+    """
+    passed_functions = set()  # what passed every check: its dependents try the student's own version first
+    results = {}
+    for exercise in dependencies_first(exercises):
+        unit = next(u for u in session.submission.units if exercise.module in u.provides)
+        status = units[unit.module_name]
+        result = _grade_or_explain(session, exercise, unit, status, limits, oracle, stream, passed_functions)
+        if result.status == "timed out" and not session.ran_out_of_time:
+            # Load must never change a grade: a timeout stands only if
+            # it happens again in a fresh child with the machine to itself.
+            with exclusive():
+                session.restart()
+                result = _grade_or_explain(session, exercise, unit, status, limits, oracle)
+        results[exercise.target] = result
+        if result.status == "passed":
+            passed_functions.add(exercise.target)
+    return results
+
+
+def _out_of_time(limits):
+    return (f"grading this submission took more than {limits.submission:g} s in all, the limit for a whole "
+            "submission; the functions graded before that keep their grades. Look for a function that is far "
+            "slower than it needs to be (loops over every element, work repeated in every call)")
 
 
 def dependencies_first(exercises):
@@ -831,6 +868,9 @@ def _grade_or_explain(session, exercise, unit, status, limits, oracle, stream=Fa
         return _unavailable(exercise, "not found", f"no function named {exercise.name} was found")
     if availability != "callable":
         return _unavailable(exercise, "not found", f"{exercise.name} is defined but is not a function")
+    if session.deadline is not None and time.monotonic() > session.deadline:
+        session.ran_out_of_time = True
+        return _unavailable(exercise, "timed out", "not graded: " + _out_of_time(limits))
     return grade_function(session, exercise, unit.module_name, limits, oracle, stream, passed_functions)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from grader import example_cache
 from grader.declaration import EXERCISES, FUNCTION_NAMES
 from grader.engine import Limits, grade_path
 from grader.report import render_markdown
@@ -267,6 +268,28 @@ def test_a_module_that_leaves_a_process_running_at_import_is_not_graded(tmp_path
     for function in functions.values():
         assert function.status == "import error" and function.points == 0
         assert "importing it left 1 process running" in function.detail
+
+
+def test_a_submission_out_of_time_keeps_what_was_graded_and_fails_the_rest(tmp_path):
+    """Past the limit for a whole submission, the rest is not graded: timed out, for a stated reason."""
+    slow = GOOD_MLE.replace("    return float(y.mean())", "    import time\n    time.sleep(0.25)\n    return float(y.mean())")
+    assert slow != GOOD_MLE
+    slow += "\nfrom scipy.special import expit as sigmoid\n"  # correct, and graded last
+    example_cache.prepare(EXERCISES)  # (drawn once per process: not part of the time measured here)
+    started = time.monotonic()
+    grade = grade_path(write(tmp_path, "slow.py", slow), only=MLE | {"sigmoid"},
+                       limits=Limits(call=2.0, function=60.0, submission=3.0))
+    seconds = time.monotonic() - started
+    functions = by_name(grade)
+    # bernoulli_log_likelihood comes first (contract order) and is quick; bernoulli_mle uses up the time.
+    assert functions["bernoulli_log_likelihood"].status == "passed"
+    for name in ("bernoulli_mle", "sigmoid"):
+        assert functions[name].status == "timed out" and functions[name].points == 0
+        assert "the limit for a whole submission" in functions[name].detail
+    assert functions["sigmoid"].detail.startswith("not graded")
+    assert grade.status == "timeout"
+    # Graded twice (the second time as if alone), each bounded by the limit plus one call: not 40 slow calls.
+    assert seconds < 2 * (3.0 + 2.0) + 3, seconds
 
 
 def test_crash_traceback_is_trimmed_to_the_students_code(tmp_path):
