@@ -135,11 +135,9 @@ def table_for(oracle, function_name, stand_ins, args, kwargs):
 
 def _make_pandas(data):
     """A pandas object built as the child builds it (``child._make_pandas``)."""
-    import pandas as pd
+    import pandas
 
-    if data.kind == "Series":
-        return pd.Series(data.values, index=data.index)
-    return pd.DataFrame(data.values, index=data.index, columns=list(data.columns))
+    return data.build(pandas)
 
 
 def _recorder(oracle, target, entries):

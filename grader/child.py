@@ -1047,10 +1047,7 @@ def _import_pandas():
 
 
 def _make_pandas(data):
-    pd = _import_pandas()
-    if data.kind == "Series":
-        return pd.Series(data.values, index=data.index)
-    return pd.DataFrame(data.values, index=data.index, columns=list(data.columns))
+    return data.build(_import_pandas())
 
 
 class _ShortNames:

@@ -90,6 +90,12 @@ class PandasData:
     index: np.ndarray
     columns: object = None
 
+    def build(self, pandas):
+        """The real pandas object, made with the ``pandas`` module given (each side imports its own)."""
+        if self.kind == "Series":
+            return pandas.Series(self.values, index=self.index)
+        return pandas.DataFrame(self.values, index=self.index, columns=list(self.columns))
+
 
 @dataclass(frozen=True)
 class Opaque:
