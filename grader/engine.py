@@ -438,10 +438,11 @@ class FunctionUnderTest:
                         f"undone, and {name} scores 0. A submission must never touch the grader.", example)
         if self.left_running:
             count = self.left_running
-            raise Fatal("crashed", f"{name} left {count} process{'es' if count > 1 else ''} running after it "
-                        f"returned; {'they were' if count > 1 else 'it was'} stopped, and {name} scores 0. A "
-                        "function must be done when it returns: wait for every process it starts (join it, or "
-                        "use a pool in a with block), and never leave one behind on purpose.", example)
+            what = ("a process running after it returned; it was" if count == 1 else
+                    f"processes running after it returned ({count} in all, over its calls); they were")
+            raise Fatal("crashed", f"{name} left {what} stopped, and {name} scores 0. A function must be done when "
+                        "it returns: wait for every process it starts (join it, or use a pool in a with block), "
+                        "and never leave one behind on purpose.", example)
 
     def _outcome(self, reply, example):
         outcome = reply.get("outcome")
