@@ -19,11 +19,13 @@ import resource
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from grader import tempfolders  # noqa: E402
+
 MODULES = ("mle", "linear_gd", "logistic", "evaluation", "sklearn_models")
 # (module, text in the reference, the mistake): from ../shared/docs/mistakes.md.
 # A mutation whose text is no longer in the reference is skipped.
@@ -112,7 +114,8 @@ def main(argv=None):
     parser.add_argument("--keep", help="keep the generated class and the outputs in this folder")
     options = parser.parse_args(argv)
 
-    base = Path(options.keep) if options.keep else Path(tempfile.mkdtemp(prefix="lrg-bench-"))
+    # (A temporary folder is locked: the next grading sweeps it away if this run is killed.)
+    base = Path(options.keep) if options.keep else Path(tempfolders.make("lrg-bench-"))
     try:
         klass, out = base / "class", base / "grades"
         shutil.rmtree(klass, ignore_errors=True)
@@ -137,7 +140,7 @@ def main(argv=None):
         return 0
     finally:
         if not options.keep:
-            shutil.rmtree(base, ignore_errors=True)
+            tempfolders.remove(base)
 
 
 if __name__ == "__main__":
