@@ -797,18 +797,21 @@ def _stop_left_running(rounds=100):
 
 def _left_behind(count):
     """A load error for a module whose import left processes running (see :func:`_stop_left_running`)."""
-    message = (f"importing it left {count} process{'es' if count > 1 else ''} running; "
-               f"{'they were' if count > 1 else 'it was'} stopped, and nothing of this module is graded. "
-               "Start no process at module level, and wait for every process you start")
-    return {"exc_type": "ProcessLeftRunning", "message": message, "traceback": f"ProcessLeftRunning: {message}",
-            "is_exception": True, "exc_bases": ["ProcessLeftRunning", "Exception", "BaseException", "object"]}
+    return _load_error("ProcessLeftRunning",
+                       f"importing it left {count} process{'es' if count > 1 else ''} running; "
+                       f"{'they were' if count > 1 else 'it was'} stopped, and nothing of this module is graded. "
+                       "Start no process at module level, and wait for every process you start")
 
 
 def _tampering(message):
-    """A load error (as :meth:`Server._describe` makes them) for a submission that changed the runtime."""
-    message += "; that was undone, and nothing of this module is graded"
-    return {"exc_type": "TamperingError", "message": message, "traceback": f"TamperingError: {message}",
-            "is_exception": True, "exc_bases": ["TamperingError", "Exception", "BaseException", "object"]}
+    """A load error for a submission that changed the runtime (see :class:`_RuntimeSeal`)."""
+    return _load_error("TamperingError", message + "; that was undone, and nothing of this module is graded")
+
+
+def _load_error(kind, message):
+    """A load error the grader's side makes, shaped as :meth:`Server._describe` shapes the student's own."""
+    return {"exc_type": kind, "message": message, "traceback": f"{kind}: {message}", "is_exception": True,
+            "exc_bases": [kind, "Exception", "BaseException", "object"]}
 
 
 def _put(owner, key, value):

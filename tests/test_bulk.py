@@ -88,23 +88,6 @@ def _our_temporary_folders(*roots):
     return {path for root in roots for path in Path(root).glob("lrg-*") if path.is_dir()}
 
 
-def _held_by_a_live_process(folder):
-    """Whether a living process holds the lock of ``folder`` (see ``grader/tempfolders.py``)."""
-    import fcntl
-
-    try:
-        descriptor = os.open(folder / tempfolders.LOCK_NAME, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        return False
-    except OSError:
-        return True
-    finally:
-        os.close(descriptor)
-
-
 def read_csv(path):
     with open(path, newline="", encoding="utf-8") as handle:
         return list(csv.reader(handle))
@@ -345,7 +328,8 @@ def test_a_run_killed_with_sigkill_resumes_to_the_same_files(tmp_path):
     assert "already graded; resuming" in resumed.stderr
     assert tree(killed) == tree(whole)
     # What the killed run left, the next one removed (folders of runs still alive, in parallel tests, stay).
-    assert not {path for path in left if path.exists() and not _held_by_a_live_process(path)}
+    assert not {entry.path for root in ("/tmp", temporary) for entry in os.scandir(root)
+                if Path(entry.path) in left and tempfolders._abandoned(entry)}
 
 
 RENEWED_WORKERS = """
